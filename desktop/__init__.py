@@ -1,0 +1,1 @@
+"""Sentido's Qt desktop app: thin widgets over engine calls. Never imports torch directly."""

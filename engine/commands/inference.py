@@ -1,0 +1,79 @@
+"""``sentido analyze``, ``sentido next`` and ``sentido continue``."""
+
+from __future__ import annotations
+
+import argparse
+
+from sentido.engine.commands.common import make_engine, read_texts
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyze", help="label, probabilities and signed score of each text")
+    p.add_argument("text", nargs="+", help="the text, or - to read one text per line from standard input")
+    p.add_argument("--model", default=None, help="model name (default: the best sentiment model)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_analyze)
+    p = sub.add_parser("next", help="the k most likely next words")
+    p.add_argument("text", nargs="+")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--model", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_next)
+    p = sub.add_parser("continue", help="continue a text by beam search, greedy decoding or sampling")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--beam", type=int, default=4, help="beam width (default 4)")
+    p.add_argument("--words", type=int, default=8, help="maximum words to add (default 8)")
+    p.add_argument("--strategy", choices=["beam", "greedy", "sample"], default="beam")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-k", type=int, default=0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--model", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_continue)
+
+
+def cmd_analyze(args) -> int:
+    from sentido.engine.cli import print_json
+
+    texts = read_texts(args.text)
+    engine = make_engine(args)
+    results = engine.analyze(texts, model=args.model)
+    if args.json:
+        print_json([r.to_dict() for r in results] if args.text == ["-"] else results[0].to_dict())
+        return 0
+    for r in results:
+        shown = r.text if len(r.text) <= 60 else r.text[:57] + "..."
+        label = r.label or "(no words)"
+        print(f"{label:<10} {r.confidence:6.1%}  score {r.score:+.3f}  {shown}")
+    return 0
+
+
+def cmd_next(args) -> int:
+    from sentido.engine.cli import print_json
+
+    text = read_texts(args.text)[0]
+    engine = make_engine(args)
+    candidates = engine.next_words(text, k=args.k, model=args.model)
+    if args.json:
+        print_json([c.to_dict() for c in candidates])
+    else:
+        for c in candidates:
+            print(f"{c.probability:6.1%}  {c.word}")
+    return 0
+
+
+def cmd_continue(args) -> int:
+    from sentido.engine.cli import print_json
+
+    text = read_texts(args.text)[0]
+    engine = make_engine(args)
+    results = engine.continue_text(
+        text, beam_width=args.beam, max_words=args.words, model=args.model,
+        strategy=args.strategy, temperature=args.temperature, top_k=args.top_k, seed=args.seed,
+    )
+    if args.json:
+        print_json([c.to_dict() for c in results])
+    else:
+        for c in results:
+            print(f"{c.log_probability:8.2f}  {text} {c.text}")
+    return 0

@@ -1,0 +1,160 @@
+"""Tokenizers for Sentido's models, built on Hugging Face ``tokenizers`` (fast, in Rust) and saved as
+``tokenizer.json`` in every model bundle.
+
+Normalisation: HTML line breaks (``<br />``, common in scraped reviews) become spaces, Unicode NFKC, and
+lower-casing when configured. Pre-tokenisation keeps words with inner apostrophes together ("don't", "n't") and
+splits every other punctuation mark off. Offsets always point into the original, un-normalised text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+from sentido.engine.errors import BundleError
+
+PAD, UNK, EOS = "<pad>", "<unk>", "<eos>"
+SPECIAL_TOKENS = [PAD, UNK, EOS]
+WORD_PATTERN = r"\w+(?:['’]\w+)*|[^\w\s]"
+KINDS = ("word", "bpe")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Encoded:
+    ids: list[int]
+    tokens: list[Token]
+
+
+def _normalizer(lowercase: bool) -> normalizers.Normalizer:
+    steps = [normalizers.Replace(Regex(r"<br\s*/?>"), " "), normalizers.NFKC()]
+    if lowercase:
+        steps.append(normalizers.Lowercase())
+    return normalizers.Sequence(steps)
+
+
+def _pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    return pre_tokenizers.Sequence(
+        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")]
+    )
+
+
+def train_tokenizer(
+    texts: Iterable[str],
+    *,
+    kind: str = "word",
+    vocab_size: int = 30000,
+    min_frequency: int = 2,
+    lowercase: bool = True,
+) -> "TextTokenizer":
+    """Learn a word-level or BPE vocabulary from ``texts``. ``<pad>`` is id 0, ``<unk>`` 1, ``<eos>`` 2."""
+    if kind == "word":
+        tokenizer = Tokenizer(models.WordLevel(unk_token=UNK))
+        trainer = trainers.WordLevelTrainer(
+            vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS
+        )
+    elif kind == "bpe":
+        tokenizer = Tokenizer(models.BPE(unk_token=UNK, continuing_subword_prefix="##"))
+        trainer = trainers.BpeTrainer(
+            vocab_size=vocab_size,
+            min_frequency=min_frequency,
+            special_tokens=SPECIAL_TOKENS,
+            continuing_subword_prefix="##",
+        )
+        tokenizer.decoder = decoders.WordPiece(prefix="##")
+    else:
+        raise ValueError(f"unknown tokenizer kind {kind!r}; valid: {', '.join(KINDS)}")
+    tokenizer.normalizer = _normalizer(lowercase)
+    tokenizer.pre_tokenizer = _pre_tokenizer()
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    return TextTokenizer(tokenizer)
+
+
+class TextTokenizer:
+    """A thin, typed face over ``tokenizers.Tokenizer`` with the ids Sentido's models rely on."""
+
+    def __init__(self, tokenizer: Tokenizer):
+        self._tok = tokenizer
+        self._tok.no_padding()
+        self._tok.no_truncation()
+        vocab = tokenizer.get_vocab()
+        missing = [t for t in (PAD, UNK) if t not in vocab]
+        if missing:
+            raise BundleError(f"tokenizer has no {', '.join(missing)} token; Sentido needs {PAD} and {UNK}")
+        self.pad_id = vocab[PAD]
+        self.unk_id = vocab[UNK]
+        self.eos_id = vocab.get(EOS)
+        self._is_bpe = isinstance(tokenizer.model, models.BPE)
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> "TextTokenizer":
+        try:
+            return cls(Tokenizer.from_file(str(path)))
+        except BundleError:
+            raise
+        except Exception as exc:  # tokenizers raises a bare Exception on malformed JSON
+            raise BundleError(f"{path}: not a valid tokenizer.json ({exc})", path=path) from exc
+
+    def save(self, path: Path | str) -> None:
+        self._tok.save(str(path))
+
+    @property
+    def vocab_size(self) -> int:
+        return self._tok.get_vocab_size()
+
+    @property
+    def backend(self) -> Tokenizer:
+        return self._tok
+
+    def vocab(self) -> dict[str, int]:
+        return self._tok.get_vocab()
+
+    def id_to_token(self, index: int) -> str:
+        return self._tok.id_to_token(index) or UNK
+
+    def token_to_id(self, token: str) -> int | None:
+        return self._tok.token_to_id(token)
+
+    def is_word_start(self, index: int) -> bool:
+        """Whether the token begins a new word (always for word-level; BPE continuations start with ##)."""
+        return not (self._is_bpe and self.id_to_token(index).startswith("##"))
+
+    def encode(self, text: str) -> Encoded:
+        return self._wrap(text, self._tok.encode(text, add_special_tokens=False))
+
+    def encode_batch(self, texts: Sequence[str]) -> list[Encoded]:
+        """Tokenise many texts at once (parallel in Rust)."""
+        encodings = self._tok.encode_batch(list(texts), add_special_tokens=False)
+        return [self._wrap(text, enc) for text, enc in zip(texts, encodings)]
+
+    def ids_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        return [enc.ids for enc in self._tok.encode_batch(list(texts), add_special_tokens=False)]
+
+    def words(self, text: str) -> Iterator[str]:
+        """Normalised word strings, exactly as the model sees them (for word2vec training)."""
+        normalized = self._tok.normalizer.normalize_str(text) if self._tok.normalizer else text
+        for piece, _ in self._tok.pre_tokenizer.pre_tokenize_str(normalized):
+            yield piece
+
+    def decode(self, ids: Sequence[int]) -> str:
+        return self._tok.decode(list(ids), skip_special_tokens=True)
+
+    @staticmethod
+    def _wrap(text: str, enc) -> Encoded:
+        tokens = [Token(text[s:e], s, e) for s, e in enc.offsets]
+        return Encoded(ids=list(enc.ids), tokens=tokens)
+
+
+def word_pieces(text: str, lowercase: bool = True) -> list[str]:
+    """The normalised words of ``text`` with Sentido's default rules, without a vocabulary."""
+    normalized = _normalizer(lowercase).normalize_str(text)
+    return [piece for piece, _ in _pre_tokenizer().pre_tokenize_str(normalized)]

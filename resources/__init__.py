@@ -1,0 +1,1 @@
+"""Shipped data: trained model bundles (models/), sample texts (samples/) and icons (icons/)."""
