@@ -140,23 +140,23 @@ class ModelSpec(_Strict):
     def _scores(cls, value: dict[str, float]) -> dict[str, float]:
         bad = [k for k, v in value.items() if not -1.0 <= v <= 1.0]
         if bad:
-            raise ValueError(f"scores must lie in [-1, 1]; out of range: {', '.join(bad)}")
+            raise ValueError("scores must lie in [-1, 1]; out of range: " + ", ".join(f"{k} = {value[k]}" for k in bad))
         return value
 
     @model_validator(mode="after")
     def _labels(self) -> "ModelSpec":
         if self.task == "classification":
             if len(self.labels) < 2:
-                raise ValueError("labels: a classification model needs at least 2 labels")
+                raise ValueError(f"labels: a classification model needs at least 2 labels (found {self.labels!r})")
             if len(set(self.labels)) != len(self.labels):
-                raise ValueError("labels: each label must appear once")
+                raise ValueError(f"labels: each label must appear once (found {self.labels!r})")
             unknown = sorted(set(self.label_scores) - set(self.labels))
             if unknown:
                 raise ValueError(f"label_scores: not in labels: {', '.join(unknown)}")
         elif self.labels:
-            raise ValueError("labels: a language model has no labels")
+            raise ValueError(f"labels: a language model has no labels (found {self.labels!r})")
         if self.headline and self.headline not in self.metrics:
-            raise ValueError(f"headline: {self.headline!r} is not a key of metrics")
+            raise ValueError(f"headline: {self.headline!r} is not a key of metrics (found {', '.join(self.metrics) or 'no metrics'})")
         return self
 
 
