@@ -1,0 +1,60 @@
+"""Tokenization: normalisation, HTML breaks, offsets into the original text, BPE, save/load."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentido.engine.errors import BundleError
+from sentido.engine.tokenization import TextTokenizer, train_tokenizer, word_pieces
+from tests.helpers import CORPUS
+
+
+def test_offsets_point_into_the_original_text():
+    tok = train_tokenizer(CORPUS, min_frequency=1)
+    text = "Terrible FILM.<br /><br />I didn't ＬＯＶＥ it"
+    enc = tok.encode(text)
+    assert [t.text for t in enc.tokens] == ["Terrible", "FILM", ".", "I", "didn't", "ＬＯＶＥ", "it"]
+    for t in enc.tokens:
+        assert text[t.start:t.end] == t.text
+    # Lower-casing and NFKC: the full-width word maps to the same id as "love" would.
+    assert enc.ids[5] == tok.encode("love").ids[0]
+    assert tok.id_to_token(enc.ids[0]) == "terrible"
+
+
+def test_html_breaks_are_spaces_and_apostrophes_stay_in_words():
+    assert word_pieces("Great<br />fun, don't miss it!") == ["great", "fun", ",", "don't", "miss", "it", "!"]
+    assert word_pieces("it 's n't") == ["it", "'", "s", "n't"]
+
+
+def test_unknown_words_and_special_ids():
+    tok = train_tokenizer(CORPUS, min_frequency=1)
+    assert (tok.pad_id, tok.unk_id, tok.eos_id) == (0, 1, 2)
+    assert tok.encode("zxqv").ids == [tok.unk_id]
+    assert tok.encode("").ids == [] and tok.encode("   \n").ids == []
+
+
+def test_bpe_splits_unknown_words_and_round_trips(tmp_path):
+    tok = train_tokenizer(CORPUS * 5, kind="bpe", vocab_size=200, min_frequency=1)
+    enc = tok.encode("wonderfully moving")
+    assert tok.unk_id not in enc.ids and len(enc.ids) > 2
+    assert not tok.is_word_start(next(i for i in enc.ids[1:] if tok.id_to_token(i).startswith("##")))
+    assert tok.decode(enc.ids) == "wonderfully moving"
+    tok.save(tmp_path / "tokenizer.json")
+    assert TextTokenizer.from_file(tmp_path / "tokenizer.json").encode("wonderfully moving").ids == enc.ids
+
+
+def test_batch_encoding_matches_single():
+    tok = train_tokenizer(CORPUS, min_frequency=1)
+    assert [e.ids for e in tok.encode_batch(CORPUS)] == [tok.encode(t).ids for t in CORPUS]
+    assert tok.ids_batch(CORPUS) == [tok.encode(t).ids for t in CORPUS]
+
+
+def test_broken_tokenizer_file(tmp_path):
+    (tmp_path / "tokenizer.json").write_text("{not json")
+    with pytest.raises(BundleError, match="not a valid tokenizer.json"):
+        TextTokenizer.from_file(tmp_path / "tokenizer.json")
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError, match="valid: word, bpe"):
+        train_tokenizer(CORPUS, kind="chars")
