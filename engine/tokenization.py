@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
@@ -22,8 +23,9 @@ WORD_PATTERN = r"\w+(?:['’]\w+)*|[^\w\s]"
 KINDS = ("word", "bpe")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A token as it appears in the original text: ``text == original[start:end]``."""
+
     text: str
     start: int
     end: int
