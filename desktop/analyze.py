@@ -1,0 +1,643 @@
+"""The Analyze view: live sentiment while typing, per-sentence breakdown, next words and continuations.
+
+Every keystroke restarts a short debounce timer; when it fires, one task on the interactive lane updates each
+chosen model's ``IncrementalSession`` (only the new tokens run through the network) and the language model's
+session for the next words. A newer keystroke replaces a task that has not started yet, so a fast typist never
+waits behind stale work. Sentences are scored in a separate, slower task with a per-sentence cache, so a
+10,000-word text costs only its changed sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+    QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+    QToolButton, QVBoxLayout, QWidget,
+)
+
+from sentido.desktop.errors import show_exception
+from sentido.desktop.facade import EngineFacade
+from sentido.desktop.settings import Settings
+from sentido.desktop.widgets import ResultCard, score_color
+from sentido.engine.errors import InputError, SentidoError
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+NEXT_WORDS = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) for each non-empty sentence, split after . ! ? … and at line breaks."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start:match.start()]
+        if piece.strip():
+            spans.append((start, match.start(), piece.strip()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text), text[start:].strip()))
+    return spans
+
+
+def read_text_file(path: Path) -> str:
+    """A dropped or opened file as text; a clear InputError for anything that is not readable text."""
+    try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise InputError(f"{path.name} is larger than 20 MB; use the Batch view for big files")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\0" in data[:4096]:
+        raise InputError(f"{path.name} is not a text file")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path.name} is not UTF-8 text")
+
+
+def insertion_for(before: str, word: str) -> str:
+    """What to insert after ``before`` to add ``word``: BPE continuations (##ing) join the word, others get a space."""
+    if word.startswith("##"):
+        return word[2:]
+    return (" " if before and not before[-1].isspace() else "") + word
+
+
+@dataclass
+class AnalyzeOutcome:
+    """What one analysis task produced (built on the worker, shown on the GUI thread)."""
+
+    text: str
+    prefix: str
+    analyses: dict[str, Any] = field(default_factory=dict)  # model -> Analysis
+    errors: dict[str, str] = field(default_factory=dict)  # model -> message
+    next_words: list[Any] = field(default_factory=list)
+    next_word_error: str = ""
+    compute_s: float = 0.0
+
+
+class AnalysisWorker:
+    """Worker-side state: one incremental session per model, and a sentence cache. Used only on the lane."""
+
+    def __init__(self):
+        self.sessions: dict[tuple[str, str], Any] = {}
+        self.sentence_cache: dict[tuple[str, str], Any] = {}
+
+    def _session(self, engine, name: str, task: str):
+        model = engine.load(name, task)
+        session = self.sessions.get((task, name))
+        if session is None or session.model is not model:  # first use, or the model reloaded on another device
+            session = engine.incremental(name, task)
+            self.sessions[(task, name)] = session
+        return session
+
+    def analyze(self, engine, text: str, prefix: str, models: list[str], language_model: str | None) -> AnalyzeOutcome:
+        started = time.perf_counter()
+        outcome = AnalyzeOutcome(text, prefix)
+        for name in models:
+            try:
+                outcome.analyses[name] = self._session(engine, name, "classification").update(text).analysis()
+            except SentidoError as exc:  # one broken model must not blank the others
+                outcome.errors[name] = str(exc)
+        if language_model:
+            try:
+                outcome.next_words = self._session(engine, language_model, "language-model").update(prefix).next_words(NEXT_WORDS)
+            except SentidoError as exc:
+                outcome.next_word_error = str(exc)
+        outcome.compute_s = time.perf_counter() - started
+        return outcome
+
+    def sentences(self, engine, text: str, models: list[str]) -> tuple[list[tuple[int, int, str]], dict[str, list[Any]]]:
+        spans = split_sentences(text)
+        results: dict[str, list[Any]] = {}
+        for name in models:
+            wanted = [s for _, _, s in spans if (name, s) not in self.sentence_cache]
+            if wanted:
+                try:
+                    for sentence, analysis in zip(wanted, engine.analyze(wanted, model=name)):
+                        self.sentence_cache[(name, sentence)] = analysis
+                except SentidoError:
+                    continue
+            results[name] = [self.sentence_cache[(name, s)] for _, _, s in spans]
+        if len(self.sentence_cache) > 50_000:  # bound memory on very long editing sessions
+            self.sentence_cache.clear()
+        return spans, results
+
+    def forget(self) -> None:
+        self.sessions.clear()
+        self.sentence_cache.clear()
+
+
+class TextEditor(QPlainTextEdit):
+    """The text area: Tab takes the first suggested word when there is one; text files can be dropped on it."""
+
+    editor_did_request_word = Signal()
+    file_did_drop = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.has_suggestion = False
+        self.setTabChangesFocus(True)  # without a suggestion, Tab leaves the editor (keyboard users are not trapped)
+        self.setAcceptDrops(True)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.NoModifier and self.has_suggestion:
+            self.editor_did_request_word.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        if forward and self.has_suggestion:
+            self.editor_did_request_word.emit()  # Tab was consumed by the suggestion
+            return True
+        return super().focusNextPrevChild(forward)
+
+    def _local_files(self, mime) -> list[str]:
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+
+    def dragEnterEvent(self, event) -> None:
+        if self._local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if self._local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        files = self._local_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.file_did_drop.emit(files[0])
+        else:
+            super().dropEvent(event)
+
+
+class AnalyzeView(QWidget):
+    """Live analysis of the text being typed, with next words and continuations."""
+
+    analysis_did_finish = Signal(object)  # AnalyzeOutcome
+    sentences_did_finish = Signal()
+    continuations_did_finish = Signal(list)
+    models_did_change = Signal()
+
+    def __init__(self, facade: EngineFacade, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.facade = facade
+        self.settings = settings
+        self.worker = AnalysisWorker()
+        self.debounce_ms = 150
+        self.sentence_debounce_ms = 450
+        self.last_outcome: AnalyzeOutcome | None = None
+        self.last_latency_s: float | None = None
+        self._typed_at: float | None = None
+        self._cards: dict[str, ResultCard] = {}
+        self._suggestions: list[Any] = []
+        self._build()
+        self._timer = QTimer(self, singleShot=True, interval=self.debounce_ms)
+        self._timer.timeout.connect(self.analyze_now)
+        self._sentence_timer = QTimer(self, singleShot=True, interval=self.sentence_debounce_ms)
+        self._sentence_timer.timeout.connect(self._analyze_sentences)
+        facade.engine_did_start.connect(self.refresh_models)
+        facade.registry_did_change.connect(self.refresh_models)
+        facade.device_did_change.connect(lambda _text: self._after_device_change())
+
+    # -- building -------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QHBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        root.addWidget(splitter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.welcome = QFrame()
+        self.welcome.setObjectName("welcome")
+        self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
+        welcome_layout = QHBoxLayout(self.welcome)
+        welcome_layout.addWidget(QLabel(self.tr("New here? Try Sentido on an example:")))
+        self.example_button = QPushButton(self.tr("Example review"))
+        self.example_button.setToolTip(self.tr("Put an example movie review in the text area (Ctrl+E)"))
+        self.example_button.clicked.connect(self.load_example)
+        welcome_layout.addWidget(self.example_button)
+        self.example_batch_button = QPushButton(self.tr("Example batch folder"))
+        self.example_batch_button.setToolTip(self.tr("Open the Batch view with the example folder of reviews added"))
+        welcome_layout.addWidget(self.example_batch_button)
+        welcome_layout.addStretch(1)
+        close = QToolButton()
+        close.setText("×")
+        close.setToolTip(self.tr("Hide this message"))
+        close.clicked.connect(self._dismiss_welcome)
+        welcome_layout.addWidget(close)
+        left_layout.addWidget(self.welcome)
+        self.welcome.setVisible(self.settings.first_run)
+
+        self.editor = TextEditor()
+        self.editor.setObjectName("analyze-text")
+        self.editor.setPlaceholderText(self.tr("Type, paste or drop a text file here. The analysis follows as you type."))
+        self.editor.setAccessibleName(self.tr("Text to analyse"))
+        self.editor.textChanged.connect(self._text_did_change)
+        self.editor.cursorPositionChanged.connect(self._cursor_did_move)
+        self.editor.editor_did_request_word.connect(lambda: self.insert_word(0))
+        self.editor.file_did_drop.connect(self.open_file)
+        left_layout.addWidget(self.editor, 3)
+
+        strip = QHBoxLayout()
+        self.next_label = QLabel(self.tr("Next words:"))
+        strip.addWidget(self.next_label)
+        self.word_buttons: list[QToolButton] = []
+        for index in range(NEXT_WORDS):
+            button = QToolButton()
+            button.setObjectName(f"next-word-{index + 1}")
+            button.setAutoRaise(False)
+            button.setVisible(False)
+            button.clicked.connect(lambda _=False, i=index: self.insert_word(i))
+            shortcut = "Tab" if index == 0 else f"Alt+{index + 1}"
+            button.setToolTip(self.tr("Insert this word (%1)").replace("%1", shortcut if index else "Tab, Alt+1"))
+            strip.addWidget(button)
+            self.word_buttons.append(button)
+            QShortcut(QKeySequence(f"Alt+{index + 1}"), self, activated=lambda i=index: self.insert_word(i),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        strip.addStretch(1)
+        self.latency_label = QLabel("")
+        self.latency_label.setToolTip(self.tr("Time from the last keystroke to the result shown"))
+        strip.addWidget(self.latency_label)
+        left_layout.addLayout(strip)
+
+        cont = QGroupBox(self.tr("Continue the text"))
+        cont_layout = QVBoxLayout(cont)
+        row = QHBoxLayout()
+        self.continue_button = QPushButton(self.tr("Continue"))
+        self.continue_button.setObjectName("continue")
+        self.continue_button.setToolTip(self.tr("Suggest continuations by beam search (Ctrl+Return)"))
+        self.continue_button.clicked.connect(self.continue_text)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.continue_text,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        row.addWidget(self.continue_button)
+        row.addWidget(QLabel(self.tr("Beam width")))
+        self.beam_spin = QSpinBox()
+        self.beam_spin.setRange(1, 16)
+        self.beam_spin.setValue(4)
+        self.beam_spin.setToolTip(self.tr("How many hypotheses beam search keeps at each step"))
+        row.addWidget(self.beam_spin)
+        row.addWidget(QLabel(self.tr("Words")))
+        self.length_spin = QSpinBox()
+        self.length_spin.setRange(1, 40)
+        self.length_spin.setValue(8)
+        self.length_spin.setToolTip(self.tr("Longest continuation, in words"))
+        row.addWidget(self.length_spin)
+        row.addStretch(1)
+        cont_layout.addLayout(row)
+        self.continuations = QListWidget()
+        self.continuations.setObjectName("continuations")
+        self.continuations.setToolTip(self.tr("Click a continuation (or press Enter on it) to insert it"))
+        self.continuations.setMaximumHeight(140)
+        self.continuations.itemClicked.connect(self._continuation_chosen)
+        self.continuations.itemActivated.connect(self._continuation_chosen)
+        cont_layout.addWidget(self.continuations)
+        left_layout.addWidget(cont, 1)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        models_box = QGroupBox(self.tr("Models"))
+        models_layout = QVBoxLayout(models_box)
+        self.model_list = QListWidget()
+        self.model_list.setObjectName("compare-models")
+        self.model_list.setToolTip(self.tr("Tick several models to compare them side by side"))
+        self.model_list.setMaximumHeight(110)
+        self.model_list.itemChanged.connect(self._models_did_change)
+        models_layout.addWidget(self.model_list)
+        lm_row = QHBoxLayout()
+        lm_row.addWidget(QLabel(self.tr("Next-word model")))
+        self.lm_combo = QComboBox()
+        self.lm_combo.setObjectName("language-model")
+        self.lm_combo.setToolTip(self.tr("The language model that suggests next words and continuations"))
+        self.lm_combo.currentIndexChanged.connect(self._models_did_change)
+        lm_row.addWidget(self.lm_combo, 1)
+        models_layout.addLayout(lm_row)
+        right_layout.addWidget(models_box)
+
+        self.cards_box = QWidget()
+        self.cards_layout = QVBoxLayout(self.cards_box)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.cards_box)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_layout.addWidget(scroll, 2)
+
+        self.sentence_table = QTableWidget(0, 1)
+        self.sentence_table.setObjectName("sentences")
+        self.sentence_table.setHorizontalHeaderLabels([self.tr("Sentence")])
+        self.sentence_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sentence_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sentence_table.verticalHeader().setVisible(False)
+        self.sentence_table.cellDoubleClicked.connect(self._sentence_chosen)
+        self.sentence_table.setToolTip(self.tr("Each sentence scored on its own; double-click to select it in the text"))
+        self.sentence_box = QGroupBox(self.tr("Sentence by sentence"))
+        sentence_layout = QVBoxLayout(self.sentence_box)
+        sentence_layout.addWidget(self.sentence_table)
+        right_layout.addWidget(self.sentence_box, 3)
+        self.sentence_box.setVisible(False)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self._spans: list[tuple[int, int, str]] = []
+
+    # -- models ---------------------------------------------------------------------------------------------
+    def refresh_models(self) -> None:
+        """Fill the model pickers from the engine, keeping the user's choice where the models still exist."""
+        if not self.facade.is_ready:
+            return
+        classifiers = [m.name for m in self.facade.models("classification")]
+        lms = [m.name for m in self.facade.models("language-model")]
+        chosen = [n for n in (self.chosen_models() or self.settings.compare_models) if n in classifiers]
+        if not chosen and classifiers:
+            try:
+                chosen = [self.facade.engine.default_model("classification")]
+            except SentidoError:
+                chosen = classifiers[:1]
+        self.model_list.blockSignals(True)
+        self.model_list.clear()
+        for name in classifiers:
+            entry = self.facade.engine.registry.model(name)
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
+            item.setToolTip(f"{entry.spec.architecture} · {entry.spec.language} · {', '.join(entry.spec.labels)}")
+            self.model_list.addItem(item)
+        self.model_list.blockSignals(False)
+        current = self.lm_combo.currentText() or self.settings.language_model
+        self.lm_combo.blockSignals(True)
+        self.lm_combo.clear()
+        self.lm_combo.addItems(lms)
+        if current in lms:
+            self.lm_combo.setCurrentText(current)
+        elif lms:
+            try:
+                self.lm_combo.setCurrentText(self.facade.engine.default_model("language-model"))
+            except SentidoError:
+                pass
+        self.lm_combo.blockSignals(False)
+        self._models_did_change()
+
+    def chosen_models(self) -> list[str]:
+        return [self.model_list.item(i).text() for i in range(self.model_list.count())
+                if self.model_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_chosen_models(self, names: list[str]) -> None:
+        self.model_list.blockSignals(True)
+        for i in range(self.model_list.count()):
+            item = self.model_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+        self.model_list.blockSignals(False)
+        self._models_did_change()
+
+    def language_model(self) -> str | None:
+        return self.lm_combo.currentText() or None
+
+    def _models_did_change(self, *_args) -> None:
+        chosen = self.chosen_models()
+        for name in list(self._cards):
+            if name not in chosen:
+                self._cards.pop(name).deleteLater()
+        for name in chosen:
+            if name not in self._cards:
+                card = ResultCard(name)
+                card.show_message(self.tr("Type or paste some text."))
+                self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+                self._cards[name] = card
+        if self.model_list.count():
+            self.settings.compare_models = chosen
+        if self.lm_combo.count():
+            self.settings.language_model = self.lm_combo.currentText()
+        has_lm = self.lm_combo.count() > 0
+        self.continue_button.setEnabled(has_lm)
+        self.next_label.setEnabled(has_lm)
+        self.facade.set_current_models(chosen, self.language_model())
+        self.models_did_change.emit()
+        self.schedule()
+
+    def _after_device_change(self) -> None:
+        self.facade.run(lambda engine: self.worker.forget(), key="forget") if self.facade.is_ready else None
+        self.schedule()
+
+    # -- typing ---------------------------------------------------------------------------------------------
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def prefix(self) -> str:
+        """The text before the cursor: next words continue from where the user is typing."""
+        cursor = self.editor.textCursor()
+        return self.text()[: cursor.position()]
+
+    def _text_did_change(self) -> None:
+        self._typed_at = time.perf_counter()
+        if self.text() and self.welcome.isVisible():
+            self._dismiss_welcome()
+        self.schedule()
+
+    def _cursor_did_move(self) -> None:
+        if not self._timer.isActive() and self.last_outcome and self.prefix() != self.last_outcome.prefix:
+            self.schedule()
+
+    def schedule(self) -> None:
+        """Restart the debounce timer (analysis runs when typing pauses for ``debounce_ms``)."""
+        if self.debounce_ms <= 0:
+            self.analyze_now()
+            return
+        self._timer.start(self.debounce_ms)
+        self._sentence_timer.start(self.sentence_debounce_ms)
+
+    def analyze_now(self) -> None:
+        if not self.facade.is_ready:
+            return
+        text, prefix = self.text(), self.prefix()
+        self.facade.set_current_text(text)
+        self.facade.run(self.worker.analyze, text, prefix, self.chosen_models(), self.language_model(),
+                        on_done=self._show_outcome, on_error=self._show_error, key="analyze")
+        if self.debounce_ms <= 0:
+            self._analyze_sentences()
+
+    def _show_outcome(self, outcome: AnalyzeOutcome) -> None:
+        self.last_outcome = outcome
+        if self._typed_at is not None and outcome.text == self.text():
+            self.last_latency_s = time.perf_counter() - self._typed_at
+            self.latency_label.setText(self.tr("%1 ms").replace("%1", f"{self.last_latency_s * 1000:.0f}"))
+        for name, card in self._cards.items():
+            if name in outcome.errors:
+                card.show_message(outcome.errors[name])
+            elif name in outcome.analyses:
+                a = outcome.analyses[name]
+                card.show_analysis(a.label, a.confidence, a.score, a.probabilities)
+        self._show_words(outcome)
+        self.analysis_did_finish.emit(outcome)
+
+    def _show_words(self, outcome: AnalyzeOutcome) -> None:
+        self._suggestions = list(outcome.next_words)
+        for index, button in enumerate(self.word_buttons):
+            if index < len(self._suggestions):
+                candidate = self._suggestions[index]
+                button.setText(f"{candidate.word}  {candidate.probability:.0%}")
+                button.setVisible(True)
+            else:
+                button.setVisible(False)
+        self.editor.has_suggestion = bool(self._suggestions)
+        if outcome.next_word_error:
+            self.next_label.setToolTip(outcome.next_word_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        show_exception(self, exc)
+
+    def suggestions(self) -> list[str]:
+        return [c.word for c in self._suggestions]
+
+    def insert_word(self, index: int) -> None:
+        if index >= len(self._suggestions):
+            return
+        cursor = self.editor.textCursor()
+        before = self.text()[: cursor.position()]
+        cursor.insertText(insertion_for(before, self._suggestions[index].word))
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
+
+    # -- sentences ------------------------------------------------------------------------------------------
+    def _analyze_sentences(self) -> None:
+        if not self.facade.is_ready:
+            return
+        text = self.text()
+        models = self.chosen_models()
+        if len(split_sentences(text)) < 2 or not models:
+            self.sentence_box.setVisible(False)
+            return
+        self.facade.run(self.worker.sentences, text, models, on_done=self._show_sentences,
+                        on_error=self._show_error, key="sentences")
+
+    def _show_sentences(self, result) -> None:
+        spans, per_model = result
+        models = [m for m in self.chosen_models() if m in per_model]
+        self._spans = spans
+        table = self.sentence_table
+        table.setUpdatesEnabled(False)
+        table.setColumnCount(1 + len(models))
+        table.setHorizontalHeaderLabels([self.tr("Sentence")] + models)
+        table.setRowCount(len(spans))
+        for row, (_, _, sentence) in enumerate(spans):
+            table.setItem(row, 0, QTableWidgetItem(sentence))
+            for col, name in enumerate(models, start=1):
+                analysis = per_model[name][row]
+                item = QTableWidgetItem(f"{analysis.label or '—'}  {analysis.score:+.2f}")
+                color = QColor(score_color(analysis.score))
+                color.setAlpha(70)
+                item.setBackground(color)
+                item.setToolTip(", ".join(f"{k} {v:.0%}" for k, v in analysis.probabilities.items()))
+                table.setItem(row, col, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, table.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        table.setUpdatesEnabled(True)
+        self.sentence_box.setVisible(len(spans) >= 2)
+        self.sentences_did_finish.emit()
+
+    def _sentence_chosen(self, row: int, _column: int) -> None:
+        if row < len(self._spans):
+            start, end, _ = self._spans[row]
+            cursor = self.editor.textCursor()
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            self.editor.setTextCursor(cursor)
+            self.editor.setFocus()
+
+    # -- continuations --------------------------------------------------------------------------------------
+    def continue_text(self) -> None:
+        model = self.language_model()
+        if not model or not self.facade.is_ready:
+            return
+        prefix, width, length = self.prefix(), self.beam_spin.value(), self.length_spin.value()
+        self.continue_button.setEnabled(False)
+        self.continuations.clear()
+        self.continuations.addItem(self.tr("Searching…"))
+
+        def done(results):
+            self.continue_button.setEnabled(True)
+            self.continuations.clear()
+            for continuation in results:
+                item = QListWidgetItem(f"…{continuation.text}    ({continuation.log_probability:.2f})")
+                item.setData(Qt.ItemDataRole.UserRole, continuation.text)
+                item.setToolTip(self.tr("log-probability %1, per word %2")
+                                .replace("%1", f"{continuation.log_probability:.2f}")
+                                .replace("%2", f"{continuation.mean_log_probability:.2f}"))
+                self.continuations.addItem(item)
+            self.continuations_did_finish.emit(results)
+
+        def failed(exc):
+            self.continue_button.setEnabled(True)
+            self.continuations.clear()
+            show_exception(self, exc)
+
+        self.facade.run(lambda engine: engine.continue_text(prefix, beam_width=width, max_words=length, model=model),
+                        on_done=done, on_error=failed, key="continue")
+
+    def _continuation_chosen(self, item: QListWidgetItem) -> None:
+        text = item.data(Qt.ItemDataRole.UserRole)
+        if not text:
+            return
+        cursor = self.editor.textCursor()
+        cursor.insertText(insertion_for(self.text()[: cursor.position()], text))
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
+
+    # -- files and examples ---------------------------------------------------------------------------------
+    def open_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a text file"), self.settings.last_folder(),
+                                                  self.tr("Text files (*.txt *.md *.csv);;All files (*)"))
+            if not path:
+                return
+        try:
+            text = read_text_file(Path(path))
+        except SentidoError as exc:
+            show_exception(self, exc)
+            return
+        self.settings.set_last_folder(str(Path(path).parent))
+        self.editor.setPlainText(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def load_example(self) -> None:
+        from sentido.engine.paths import resources_dir
+
+        self.open_file(str(resources_dir() / "samples" / "example.txt"))
+
+    def _dismiss_welcome(self) -> None:
+        self.welcome.setVisible(False)
+        self.settings.mark_first_run_done()
+
+    def actions(self) -> list[QAction]:
+        """Menu actions this view offers (the main window puts them in the menus)."""
+        open_action = QAction(self.tr("&Open text file…"), self, shortcut=QKeySequence.StandardKey.Open)
+        open_action.setToolTip(self.tr("Open a text file in the Analyze view"))
+        open_action.triggered.connect(lambda: self.open_file())
+        example = QAction(self.tr("Example &review"), self, shortcut=QKeySequence("Ctrl+E"))
+        example.triggered.connect(self.load_example)
+        cont = QAction(self.tr("&Continue text"), self)
+        cont.setShortcut(QKeySequence("Ctrl+Return"))
+        cont.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the view's own shortcut fires; this is for the menu
+        cont.triggered.connect(self.continue_text)
+        return [open_action, example, cont]
