@@ -12,6 +12,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("text", nargs="+", help="the text, or - to read one text per line from standard input")
     p.add_argument("--model", default=None, help="model name (default: the best sentiment model)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--explain", action="store_true",
+                   help="also show which words pushed toward the label, and the score after every word")
+    p.add_argument("--explain-method", choices=["auto", "integrated-gradients", "occlusion"], default="auto",
+                   help="attribution method for --explain (default: integrated gradients where the model allows)")
     p.set_defaults(func=cmd_analyze)
     p = sub.add_parser("next", help="the k most likely next words")
     p.add_argument("text", nargs="+")
@@ -38,13 +42,27 @@ def cmd_analyze(args) -> int:
     texts = read_texts(args.text)
     engine = make_engine(args)
     results = engine.analyze(texts, model=args.model)
+    rows = [r.to_dict() for r in results]
+    if args.explain:
+        from sentido.engine import explain
+
+        loaded = engine.load(args.model, "classification")
+        for row, text in zip(rows, texts):
+            row["explanation"] = explain.explain(loaded, text, method=args.explain_method).to_dict()
+            row["along"] = [float(s) for s in explain.along_the_text(loaded, text).scores]
     if args.json:
-        print_json([r.to_dict() for r in results] if args.text == ["-"] else results[0].to_dict())
+        print_json(rows if args.text == ["-"] else rows[0])
         return 0
-    for r in results:
+    for r, row in zip(results, rows):
         shown = r.text if len(r.text) <= 60 else r.text[:57] + "..."
         label = r.label or "(no words)"
         print(f"{label:<10} {r.confidence:6.1%}  score {r.score:+.3f}  {shown}")
+        if args.explain and r.label:
+            tokens = sorted(row["explanation"]["tokens"], key=lambda t: t["attribution"], reverse=True)
+            toward = ", ".join(f"{t['text']} {t['attribution']:+.3f}" for t in tokens[:5] if t["attribution"] > 0)
+            against = ", ".join(f"{t['text']} {t['attribution']:+.3f}" for t in tokens[::-1][:5] if t["attribution"] < 0)
+            print(f"  toward {r.label}: {toward or '-'}")
+            print(f"  against: {against or '-'}")
     return 0
 
 
