@@ -19,6 +19,7 @@ from sentido.engine.errors import CancelledError, SentidoError
 COMMAND_MODULES = [
     "sentido.engine.commands.plugins",
     "sentido.engine.commands.inference",
+    "sentido.engine.commands.batch",
 ]
 
 

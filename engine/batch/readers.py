@@ -82,8 +82,9 @@ def format_of(path: Path) -> str:
 def list_inputs(inputs: Iterable[str | Path], recursive: bool = True) -> list[Path]:
     """The files a run would read, in order: files as given, folders expanded (sorted; hidden entries ignored).
 
-    Inside folders only supported formats are listed; a file named explicitly is read whatever its suffix
-    (as plain text, if it is text). ``-`` stands for standard input. A path that does not exist is an error.
+    Every file is listed, so that a run can say why it skipped one: inside folders, a file of an unsupported
+    type is skipped by the run; a file named explicitly is read whatever its suffix (as plain text, if it is
+    text). ``-`` stands for standard input. A path that does not exist is an error.
     """
     files: list[Path] = []
     seen: set[Path] = set()
@@ -95,7 +96,7 @@ def list_inputs(inputs: Iterable[str | Path], recursive: bool = True) -> list[Pa
             pattern = path.rglob("*") if recursive else path.glob("*")
             found = sorted(
                 p for p in pattern
-                if p.is_file() and format_of(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():
             found = [path]

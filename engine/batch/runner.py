@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,10 @@ def prepare_model(loaded: LoadedModel, options: BatchOptions) -> LoadedModel:
         if loaded.device.type != "cpu":
             raise InputError(f"int8 quantization runs on the CPU; the engine uses {loaded.device} (use half precision there)")
         # nn.RNN has no dynamic int8 kernel; its Linear layers are still quantized.
-        module = torch.ao.quantization.quantize_dynamic(loaded.module, {nn.LSTM, nn.GRU, nn.Linear}, dtype=torch.qint8)
+        with warnings.catch_warnings():  # torch flags its int8 tensor API as deprecated; the kernels still run
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            module = torch.ao.quantization.quantize_dynamic(loaded.module, {nn.LSTM, nn.GRU, nn.Linear}, dtype=torch.qint8)
     elif options.half:
         if loaded.device.type == "cpu":
             raise InputError("half precision needs a GPU; on the CPU use quantize instead")
@@ -163,7 +167,8 @@ def output_columns(models: Sequence[LoadedModel], files: Sequence[Path]) -> tupl
 
 class _Run:
     def __init__(self, files: list[Path], models: list[LoadedModel], journal: Journal, options: BatchOptions,
-                 state: ProgressState, labels: list[str], input_columns: list[str]):
+                 state: ProgressState, labels: list[str], input_columns: list[str], explicit: set[Path]):
+        self.explicit = explicit
         self.files, self.models, self.journal, self.options, self.state = files, models, journal, options, state
         self.labels, self.input_columns = labels, input_columns
         saved = journal.resumed or {}
@@ -192,11 +197,14 @@ class _Run:
         first, skip = self.position
         for index in range(first, len(self.files)):
             path, key = self.files[index], str(self.files[index])
-            fmt = format_of(path) or "text"
+            fmt = format_of(path) or ("text" if path in self.explicit else "")
             self.state.current_file = key
             self.file_status[key] = "running"
             done = 0
             try:
+                if not fmt:
+                    raise SkipFile(f"not a supported file type ({path.suffix or 'no suffix'}); Sentido reads "
+                                   ".txt .md .csv .tsv .jsonl, optionally gzipped")
                 self.source = open_source(path, fmt)
                 items = read_documents(self.source, fmt, self.options.text_column, self.options.per_line)
                 for number, item in enumerate(items, 1):
@@ -352,7 +360,8 @@ def run_batch(
     columns, labels, input_columns = output_columns(loaded, files)
     journal = Journal(output, columns, _fingerprint(files, models, options), options.resume)
     state.files_total = len(files)
-    run = _Run(files, loaded, journal, options, state, labels, input_columns)
+    explicit = {Path(p) for p in inputs if str(p) != "-" and Path(p).is_file()}
+    run = _Run(files, loaded, journal, options, state, labels, input_columns, explicit)
     try:
         with torch.inference_mode():
             cancelled = run.run()

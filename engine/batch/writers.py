@@ -256,7 +256,7 @@ class Journal:
                 if len(batch) >= batch_rows:
                     writer.write_table(self._table(pa, schema, batch))
                     batch = []
-            if batch or not writer:
+            if batch:
                 writer.write_table(self._table(pa, schema, batch))
         os.replace(temporary, self.output)
 
