@@ -442,6 +442,11 @@ class AnalyzeView(QWidget):
     def text(self) -> str:
         return self.editor.toPlainText()
 
+    def set_text(self, text: str) -> None:
+        """Replace the text and put the cursor at its end, where next words continue."""
+        self.editor.setPlainText(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+
     def prefix(self) -> str:
         """The text before the cursor: next words continue from where the user is typing."""
         cursor = self.editor.textCursor()
@@ -617,8 +622,7 @@ class AnalyzeView(QWidget):
             show_exception(self, exc)
             return
         self.settings.set_last_folder(str(Path(path).parent))
-        self.editor.setPlainText(text)
-        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.set_text(text)
 
     def load_example(self) -> None:
         from sentido.engine.paths import resources_dir

@@ -305,7 +305,7 @@ class PluginsView(QWidget):
         self.plugin_did_fail.emit(list(problems))
 
     def problem_text(self) -> str:
-        return self.problems.text() if self.problems.isVisible() else ""
+        return "" if self.problems.isHidden() else self.problems.text()
 
     def _ask_trust_dialog(self, name: str, where: str, details: str) -> bool:
         box = QMessageBox(self)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
 Callback = Callable[[Any], None] | None
@@ -163,11 +164,13 @@ class WorkLane(QObject):
         return True
 
     def active_threads(self) -> int:
-        return self._pool.activeThreadCount()
+        # A deleted lane's pool waited for its threads in its destructor (QThreadPool does), so it runs none.
+        return self._pool.activeThreadCount() if shiboken6.isValid(self._pool) else 0
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Stop taking work, drop what has not started and wait for the running task (used on quit)."""
         self._closed = True
         self._pending.clear()
-        self._pool.waitForDone(int(timeout_s * 1000))
+        if shiboken6.isValid(self._pool):
+            self._pool.waitForDone(int(timeout_s * 1000))
         self._running = None
