@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 
 from sentido.engine.errors import InputError
 
@@ -53,7 +54,7 @@ class ProgressBar:
             bar = ""
         eta = f" ETA {_clock(state.eta_s)}" if state.eta_s is not None else ""
         line = (f"{bar}{state.rows_done:,} docs  {state.docs_per_s:,.0f} docs/s{eta}  "
-                f"file {state.files_done}/{state.files_total} {state.current_file}")
+                f"file {state.files_done}/{state.files_total} {Path(state.current_file).name}")
         self.stream.write("\r" + line[: width - 1].ljust(width - 1))
         self.stream.flush()
 
