@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sentido.desktop.errors import show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.settings import Settings
+from sentido.desktop.theme import icon
 from sentido.desktop.widgets import ResultCard, score_color
 from sentido.engine.errors import InputError, SentidoError
 
@@ -227,8 +228,12 @@ class AnalyzeView(QWidget):
         self.welcome = QFrame()
         self.welcome.setObjectName("welcome")
         self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
-        welcome_layout = QHBoxLayout(self.welcome)
-        welcome_layout.addWidget(QLabel(self.tr("New here? Try Sentido on an example:")))
+        welcome_outer = QVBoxLayout(self.welcome)
+        welcome_text = QLabel(self.tr("New here? Try Sentido on an example review, or analyse a whole folder of them."))
+        welcome_text.setWordWrap(True)
+        welcome_outer.addWidget(welcome_text)
+        welcome_layout = QHBoxLayout()
+        welcome_outer.addLayout(welcome_layout)
         self.example_button = QPushButton(self.tr("Example review"))
         self.example_button.setToolTip(self.tr("Put an example movie review in the text area (Ctrl+E)"))
         self.example_button.clicked.connect(self.load_example)
@@ -283,6 +288,7 @@ class AnalyzeView(QWidget):
         self.continue_button = QPushButton(self.tr("Continue"))
         self.continue_button.setObjectName("continue")
         self.continue_button.setToolTip(self.tr("Suggest continuations by beam search (Ctrl+Return)"))
+        self.continue_button.setIcon(icon("continue"))
         self.continue_button.clicked.connect(self.continue_text)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.continue_text,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -635,7 +641,7 @@ class AnalyzeView(QWidget):
 
     def actions(self) -> list[QAction]:
         """Menu actions this view offers (the main window puts them in the menus)."""
-        open_action = QAction(self.tr("&Open text file…"), self, shortcut=QKeySequence.StandardKey.Open)
+        open_action = QAction(icon("open"), self.tr("&Open text file…"), self, shortcut=QKeySequence.StandardKey.Open)
         open_action.setToolTip(self.tr("Open a text file in the Analyze view"))
         open_action.triggered.connect(lambda: self.open_file())
         example = QAction(self.tr("Example &review"), self, shortcut=QKeySequence("Ctrl+E"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from sentido.desktop.errors import is_out_of_memory, show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.settings import Settings
+from sentido.desktop.theme import icon
 from sentido.desktop.widgets import BarChart
 from sentido.engine.errors import SentidoError
 
@@ -77,6 +78,7 @@ class BatchView(QWidget):
         row = QHBoxLayout()
         self.add_files_button = QPushButton(self.tr("Add files…"))
         self.add_files_button.setToolTip(self.tr("Add text, CSV or JSONL files (Ctrl+Shift+O)"))
+        self.add_files_button.setIcon(icon("open"))
         self.add_files_button.clicked.connect(self.choose_files)
         self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.add_folder_button.setToolTip(self.tr("Add every supported file in a folder and its sub-folders"))
@@ -133,11 +135,13 @@ class BatchView(QWidget):
         self.start_button = QPushButton(self.tr("Start"))
         self.start_button.setObjectName("batch-start")
         self.start_button.setToolTip(self.tr("Run the batch (Ctrl+R)"))
+        self.start_button.setIcon(icon("start"))
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("batch-cancel")
         self.cancel_button.setToolTip(self.tr("Stop after the current chunk, keeping what was written (Esc)"))
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.open_button = QPushButton(self.tr("Open results"))
         self.open_button.setToolTip(self.tr("Open the results file with the system's default application"))

@@ -163,7 +163,10 @@ class MainWindow(QMainWindow):
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close))
+        quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        if quit_action.shortcut().isEmpty():  # some platforms define no standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu.addAction(quit_action)
         batch_menu = menu.addMenu(self.tr("&Batch"))
         for action in self.batch.actions():
             batch_menu.addAction(action)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from sentido.desktop.errors import show_exception
 from sentido.desktop.facade import EngineFacade
+from sentido.desktop.theme import icon
 from sentido.engine.errors import ManifestError, PluginError, SentidoError
 
 COLUMNS = ["Name", "Task", "Architecture", "Language", "Version", "Source", "Size", "Headline", "Status"]
@@ -77,6 +78,7 @@ class PluginsView(QWidget):
         self.load_button = QPushButton(self.tr("Load plugin…"))
         self.load_button.setObjectName("load-plugin")
         self.load_button.setToolTip(self.tr("Add a plugin from a folder or a .zip (Ctrl+L); you can also drop it here"))
+        self.load_button.setIcon(icon("plugin-add"))
         self.load_button.clicked.connect(self.choose_plugin)
         buttons.addWidget(self.load_button)
         self.load_zip_button = QPushButton(self.tr("Load .zip…"))
@@ -123,7 +125,7 @@ class PluginsView(QWidget):
         self._selection_did_change(None, None)
 
     def actions(self) -> list[QAction]:
-        load = QAction(self.tr("&Load plugin…"), self, shortcut=QKeySequence("Ctrl+L"))
+        load = QAction(icon("plugin-add"), self.tr("&Load plugin…"), self, shortcut=QKeySequence("Ctrl+L"))
         load.triggered.connect(lambda: self.choose_plugin())
         return [load]
 

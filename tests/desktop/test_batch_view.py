@@ -1,0 +1,82 @@
+"""The Batch view over the engine's run_batch: rows written, per-file status, cancel keeps what was done."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from PySide6.QtCore import Qt
+
+
+def _read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_batch_over_temporary_files_writes_the_right_rows(qtbot, window, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "one.txt").write_text("I loved this movie, a great and moving story.", encoding="utf-8")
+    (inputs / "two.txt").write_text("Terrible film. I hated every minute.", encoding="utf-8")
+    with open(inputs / "table.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review"])
+        writer.writerows([[1, "What a wonderful film!"], [2, "Boring and dull."], [3, "The plot was fine."]])
+    (inputs / "picture.png").write_bytes(b"\x89PNG\0\0binary")
+    view = window.batch
+    window.tabs.setCurrentWidget(view)
+    view.add_inputs([inputs])
+    assert view.column_combo.findData("review") >= 0  # the CSV's columns are offered
+    view.set_text_column("review")
+    view.set_chosen_models(["tiny-lstm-cls", "tiny-gru-cls"])
+    output = tmp_path / "results.csv"
+    view.output_edit.setText(str(output))
+    with qtbot.waitSignal(view.batch_did_finish, timeout=30_000) as blocker:
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[0]
+    rows = _read_csv(output)
+    assert len(rows) == (2 + 3) * 2 == summary.rows_written
+    assert {r["model"] for r in rows} == {"tiny-lstm-cls", "tiny-gru-cls"}
+    assert not summary.cancelled
+    statuses = {view.files_table.item(r, 0).text(): view.files_table.item(r, 1).text() for r in range(view.files_table.rowCount())}
+    assert statuses[str(inputs / "one.txt")] == "done"
+    assert view.chart.data == summary.label_counts and sum(summary.label_counts["tiny-lstm-cls"].values()) == 5
+    assert view.open_button.isEnabled() and view.start_button.isEnabled() and not view.cancel_button.isEnabled()
+    assert "10 rows" in view.message.text()
+
+
+def test_jsonl_output_and_a_clear_message_for_bad_settings(qtbot, window, tmp_path):
+    view = window.batch
+    view.start()
+    assert "Add at least one file" in view.message.text()
+    (tmp_path / "a.txt").write_text("one\ntwo\nthree\n", encoding="utf-8")
+    view.add_inputs([tmp_path / "a.txt"])
+    view.per_line.setChecked(True)
+    view.format_combo.setCurrentIndex(view.format_combo.findData(".jsonl"))
+    assert view.output_edit.text().endswith(".jsonl")
+    with qtbot.waitSignal(view.batch_did_finish, timeout=30_000) as blocker:
+        view.start()
+    lines = [json.loads(line) for line in open(blocker.args[0].output, encoding="utf-8")]
+    assert len(lines) == 3
+
+
+def test_cancel_stops_and_keeps_what_was_done(qtbot, window, tmp_path):
+    big = tmp_path / "big.txt"
+    sentences = ["I loved this movie, a great and moving story.", "Boring, dull and far too long; a waste of time."]
+    big.write_text("\n".join(sentences[i % 2] + f" {i}" for i in range(400_000)), encoding="utf-8")
+    view = window.batch
+    view.add_inputs([big])
+    view.per_line.setChecked(True)
+    view.set_chosen_models(["tiny-lstm-cls"])
+    output = tmp_path / "partial.csv"
+    view.output_edit.setText(str(output))
+    view.start()
+    assert view.running and view.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: view.state is not None and view.state.rows_done > 0, timeout=30_000)
+    with qtbot.waitSignal(view.batch_did_finish, timeout=30_000) as blocker:
+        qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[0]
+    assert summary.cancelled
+    assert 0 < summary.rows_written < 400_000
+    assert len(_read_csv(output)) == summary.rows_written  # what was done is kept, finalised
+    assert "Cancelled" in view.message.text()
