@@ -1,0 +1,58 @@
+"""``InsideView``: the "Inside the model" tab, one sub-tab per question a student asks of a recurrent network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from sentido.desktop.inside.backend import Backend
+
+
+class InsideView(QWidget):
+    """Built over the main window's ``EngineFacade`` (work shares its interactive lane) or a plain ``Engine``.
+
+    All model work runs on worker threads through the backend; results arrive as signals on the GUI thread.
+    Tests call :meth:`wait_until_idle`.
+    """
+
+    def __init__(self, engine: Any, parent: QWidget | None = None, *, synchronous: bool = False):
+        super().__init__(parent)
+        self.setObjectName("inside-view")
+        self.backend = Backend(engine, self, synchronous=synchronous)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("inside-tabs")
+        layout.addWidget(self.tabs)
+        self.pages: dict[str, QWidget] = {}
+        try:  # matplotlib is in the `gui` extra; without it this tab explains what to install
+            from sentido.desktop.inside.beam_page import BeamPage
+            from sentido.desktop.inside.explain_page import ExplainPage
+            from sentido.desktop.inside.memory_page import GatesPage, MemoryPage
+            from sentido.desktop.inside.neighbours_page import NeighboursPage
+        except ImportError as exc:
+            message = QLabel(self.tr("The plots need matplotlib: pip install 'sentido[gui]' ({0})").format(exc))
+            message.setWordWrap(True)
+            self.tabs.addTab(message, self.tr("Unavailable"))
+            return
+        for key, page, title, tip in (
+            ("explain", ExplainPage, self.tr("&Why this label"), self.tr("Which words pushed toward which label")),
+            ("memory", MemoryPage, self.tr("&Memory"), self.tr("How far back gradients reach: RNN vs LSTM vs GRU")),
+            ("gates", GatesPage, self.tr("&Gates"), self.tr("LSTM and GRU gate activations over the text")),
+            ("beam", BeamPage, self.tr("&Beam search"), self.tr("The hypotheses beam search kept and pruned")),
+            ("neighbours", NeighboursPage, self.tr("Word &neighbours"), self.tr("Nearest words in an embedding space")),
+        ):
+            self.pages[key] = page(self.backend, self)
+            index = self.tabs.addTab(self.pages[key], title)
+            self.tabs.setTabToolTip(index, tip)
+
+    def page(self, key: str) -> QWidget:
+        return self.pages[key]
+
+    def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
+        return self.backend.wait_until_idle(timeout_s)
+
+    def closeEvent(self, event) -> None:
+        self.backend.close()
+        super().closeEvent(event)
