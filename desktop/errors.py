@@ -27,10 +27,6 @@ _presenter: Callable[[QWidget | None, str, str, str], None] | None = None
 _switch_to_cpu: Callable[[], None] | None = None
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def set_presenter(presenter: Callable[[QWidget | None, str, str, str], None] | None) -> None:
     """Route messages to ``presenter(parent, kind, title, text)`` instead of dialogs (tests, headless runs)."""
     global _presenter
@@ -56,15 +52,18 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
     if is_out_of_memory(exc):
         return (
             "oom",
-            tr("Out of GPU memory"),
-            tr("The graphics card ran out of memory while running the model.\n\n"
-               "Switch to the CPU? It is slower but has far more memory. You can change this later in Settings."),
+            QCoreApplication.translate("errors", "Out of GPU memory"),
+            QCoreApplication.translate(
+                "errors",
+                "The graphics card ran out of memory while running the model.\n\n"
+                "Switch to the CPU? It is slower but has far more memory. You can change this later in Settings."),
         )
     if isinstance(exc, SentidoError):
-        return "error", tr("Sentido"), str(exc)
+        return "error", QCoreApplication.translate("errors", "Sentido"), str(exc)
     details = getattr(exc, "__sentido_traceback__", None) or "".join(traceback.format_exception(exc))
-    return "bug", tr("Unexpected error"), tr("Something went wrong inside Sentido. This is a bug; please report it "
-                                             "with the details below.") + "\n\n" + details
+    summary = QCoreApplication.translate(
+        "errors", "Something went wrong inside Sentido. This is a bug; please report it with the details below.")
+    return "bug", QCoreApplication.translate("errors", "Unexpected error"), summary + "\n\n" + details
 
 
 def show_exception(parent: QWidget | None, exc: BaseException) -> str:

@@ -1,0 +1,1250 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_ES">
+<context>
+    <name>AnalyzeView</name>
+    <message>
+        <source>New here? Try Sentido on an example review, or analyse a whole folder of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Example review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put an example movie review in the text area (Ctrl+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Example batch folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the Batch view with the example folder of reviews added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type, paste or drop a text file here. The analysis follows as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text to analyse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next words:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Insert this word (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time from the last keystroke to the result shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggest continuations by beam search (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Beam width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many hypotheses beam search keeps at each step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longest continuation, in words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click a continuation (or press Enter on it) to insert it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick several models to compare them side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next-word model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language model that suggests next words and continuations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each sentence scored on its own; double-click to select it in the text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentence by sentence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type or paste some text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log-probability %1, per word %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a text file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text files (*.txt *.md *.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open text file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a text file in the Analyze view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Example &amp;review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Continue text</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <source>Label counts appear here when a batch ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BatchView</name>
+    <message>
+        <source>Input files and folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text, CSV/TSV and JSONL files, or folders of them; drop them here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add text, CSV or JSONL files (Ctrl+Shift+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add every supported file in a folder and its sub-folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Example folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the example folder of reviews that ships with Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected inputs from the list (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which CSV column or JSONL field holds the text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(automatic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One text per line in .txt files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Otherwise each .txt file is one document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick the models to run; each adds one row per text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>results.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the results are written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the output file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume an interrupted run into this output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip what an earlier, cancelled run already wrote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the batch (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the current chunk, keeping what was written (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the results file with the system&apos;s default application</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texts/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;files to batch…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Start batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The example folder is missing from this installation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texts and tables (*.txt *.md *.csv *.tsv *.jsonl *.ndjson *.gz);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save results as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results (*%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add at least one file or folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick at least one model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an output file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling: finishing the current chunk…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skipped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 rows kept in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: %1 rows written to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 file(s) skipped (see the list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems are listed in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The batch failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BeamPage</name>
+    <message>
+        <source>A next-word (language) model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The start of a sentence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Beam width: how many hypotheses survive each step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many words to add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many next words to show at each step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continuation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log-probability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Beam width:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No next-word model is installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} hypotheses considered, {1} pruned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExplainPage</name>
+    <message>
+        <source>The sentiment (or other classification) model to explain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Integrated gradients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Occlusion (leave one word out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How each word&apos;s push is measured (see the guide)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type or paste a text to explain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the Analyze text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the text from the Analyze view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Explain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour by: word&apos;s push</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour by: attention weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention is available when the model pools with attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a text first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model knows none of these words.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; {1:.0%} · {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top: each word&apos;s push toward “{0}”. Bottom: the prediction after every word, so you can see where the text turns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GatesPage</name>
+    <message>
+        <source>An LSTM or GRU shows its gates; a plain RNN only its hidden state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which recurrent layer (1 = nearest the words)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A text to trace through the gates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Show gates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recurrent model is installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a text first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget gate near 1 (yellow): the cell keeps its memory; input gate: how much of the new word is written; output gate: how much of the cell is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update gate near 1: the unit keeps its old state; reset gate near 0: it ignores the old state when proposing the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A plain RNN has no gates: only its hidden state, rewritten at every word.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InsideView</name>
+    <message>
+        <source>The plots need matplotlib: pip install &apos;sentido[gui]&apos; ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Why this label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which words pushed toward which label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How far back gradients reach: RNN vs LSTM vs GRU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Gates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LSTM and GRU gate activations over the text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Beam search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hypotheses beam search kept and pruned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Word &amp;neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nearest words in an embedding space</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Analyze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Models &amp;&amp; plugins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Inside the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting the engine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where models run (change it in Settings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory used by Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory %1 MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved device unavailable, using automatic: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No models installed yet: load a plugin in Models &amp; plugins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device, batch size and theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the &amp;example folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Sentido %1&lt;/h3&gt;&lt;p&gt;Sentiment and text analysis with recurrent neural networks.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MemoryPage</name>
+    <message>
+        <source>Tick up to {0} models to compare (best: an RNN, an LSTM and a GRU trained on the same task)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A long sentence shows fading memory best</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The word whose output is differentiated (0 = the last word)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recurrent state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Differentiate the hidden state at that word, or the model&apos;s prediction there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Show memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output at word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models (tick up to {0}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick at least one model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick at most {0} models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a text first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log scale: each step down is ten times weaker. A plain RNN&apos;s bars fall fastest toward the start: its gradient (and so its learning signal) vanishes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated from 64 random projections for: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NeighboursPage</name>
+    <message>
+        <source>A model&apos;s embedding layer, or a word-vector file you opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open vectors…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>word2vec (.txt/.bin), GloVe (.txt) or fastText (.vec/.bin) vectors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read only the first (most frequent) words of a large file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cosine similarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>words to place on the map, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the word and its neighbours on the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Draw map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Space:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>k:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open word vectors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Word vectors (*.txt *.vec *.bin *.gz);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1:,} words, {2} dimensions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model or vector file to look in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a word first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not in the vocabulary: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words used alike sit close together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>{0} (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine is still starting; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlotPanel</name>
+    <message>
+        <source>Save image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save this plot as PNG or SVG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save data…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the numbers behind this plot as CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG image (*.svg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PluginsView</name>
+    <message>
+        <source>Load plugin…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a plugin from a folder or a .zip (Ctrl+L); you can also drop it here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load .zip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a plugin packed as a .zip archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn the selected plugin off or on; its models disappear while off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected plugin you installed (built-in ones stay)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Installed plugins and models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a model to read its model card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Load plugin…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>architecture: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Carries Python code that has not been trusted; load it again to trust it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>untrusted code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected plugin you installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only plugins you installed can be removed; built-in and shipped ones can be disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>*This model has no model card.*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>**Author:** %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>**Comes from:** %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>**Folder:** `%1`</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>**Why it is broken:**</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a plugin archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plugin archives (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a plugin folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no homepage given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder: %1
+Author: %2
+Comes from: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not installed: it carries Python code and was not trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 cannot be loaded:&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust this plugin?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” carries Python code that will run inside Sentido with your permissions.
+
+Only trust plugins from people you trust.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust and install</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace plugin?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A plugin named “%1” is already installed. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove plugin?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the plugin “%1” and its files?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResultCard</name>
+    <message>
+        <source>Type or paste some text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>score %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed score from -1 (negative) to +1 (positive)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confidence %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where models run. Unavailable devices say why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texts per forward pass in batch runs; larger is faster until memory runs out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Batch size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colours of the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — unavailable: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In use now: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Out of GPU memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The graphics card ran out of memory while running the model.
+
+Switch to the CPU? It is slower but has far more memory. You can change this later in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong inside Sentido. This is a bug; please report it with the details below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
