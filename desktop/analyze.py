@@ -207,6 +207,7 @@ class AnalyzeView(QWidget):
         self._typed_at: float | None = None
         self._cards: dict[str, ResultCard] = {}
         self._suggestions: list[Any] = []
+        self._requested: tuple[str, str] | None = None
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=self.debounce_ms)
         self._timer.timeout.connect(self.analyze_now)
@@ -465,7 +466,9 @@ class AnalyzeView(QWidget):
         self.schedule()
 
     def _cursor_did_move(self) -> None:
-        if not self._timer.isActive() and self.last_outcome and self.prefix() != self.last_outcome.prefix:
+        # Moving the cursor changes the prefix the next words continue; typing moves it too, but that is
+        # already scheduled by textChanged (the request below is then the same and is skipped).
+        if not self._timer.isActive() and self._requested != (self.text(), self.prefix()):
             self.schedule()
 
     def schedule(self) -> None:
@@ -480,6 +483,7 @@ class AnalyzeView(QWidget):
         if not self.facade.is_ready:
             return
         text, prefix = self.text(), self.prefix()
+        self._requested = (text, prefix)
         self.facade.set_current_text(text)
         self.facade.run(self.worker.analyze, text, prefix, self.chosen_models(), self.language_model(),
                         on_done=self._show_outcome, on_error=self._show_error, key="analyze")

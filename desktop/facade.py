@@ -28,14 +28,20 @@ from sentido.desktop.workers import Callback, WorkLane
 from sentido.engine.errors import InputError, SentidoError
 
 
+# Intra-op threads for model work started from the window. One thread per keystroke task is what keeps typing
+# latency flat: on a busy 2-core machine two OpenMP threads per tiny step made the p95 ten times worse (75 ms vs
+# 6.5 ms per update, measured with benchmarks/typing.py's engine path), and it leaves a core for the GUI thread.
+INTERACTIVE_THREADS = 1
+
+
 def _default_factory(device: str | None, plugin_paths: list[Path]):
     def make():
         from sentido.engine import Engine  # imports torch: only ever on a worker thread
 
         try:
-            return Engine(device, plugin_paths=plugin_paths), None
+            return Engine(device, plugin_paths=plugin_paths, threads=INTERACTIVE_THREADS), None
         except InputError as exc:  # a saved device that is gone (GPU removed): fall back, and say so
-            return Engine(None, plugin_paths=plugin_paths), exc
+            return Engine(None, plugin_paths=plugin_paths, threads=INTERACTIVE_THREADS), exc
 
     return make
 
