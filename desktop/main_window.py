@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
+import importlib.util
 import os
 import platform
 import resource
@@ -67,9 +69,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.analyze, icon("analyze"), self.tr("&Analyze"))
         self.tabs.addTab(self.plugins, icon("models"), self.tr("&Models && plugins"))
         self.tabs.addTab(self.batch, icon("batch"), self.tr("&Batch"))
-        self.inside = self._make_inside_view()
-        if self.inside is not None:
-            self.tabs.addTab(self.inside, icon("inside"), self.tr("&Inside the model"))
+        # "Inside the model" is built on first use: its plotting library takes seconds to import on a busy
+        # machine, and the window must come up at once. Until then its tab holds a placeholder.
+        self._inside_view: QWidget | None = None
+        self._inside_placeholder: QLabel | None = None
+        if importlib.util.find_spec("sentido.desktop.inside") is not None:
+            self._inside_placeholder = QLabel(self.tr("Loading the Inside the model view…"))
+            self._inside_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.tabs.addTab(self._inside_placeholder, icon("inside"), self.tr("&Inside the model"))
+            self.tabs.currentChanged.connect(self._tab_did_change)
         self.analyze.example_batch_button.clicked.connect(self.show_example_batch)
         self._build_status_bar()
         self._build_menus()
@@ -80,15 +88,42 @@ class MainWindow(QMainWindow):
         facade.device_did_change.connect(self._show_device)
         errors.set_cpu_fallback(self.switch_to_cpu)
 
-    def _make_inside_view(self) -> QWidget | None:
-        """The "Inside the model" view, built by its own module; if it cannot be imported the tab is left out."""
-        try:
-            from sentido.desktop.inside import InsideView
+    @property
+    def inside(self) -> QWidget | None:
+        """The "Inside the model" view (built now if it was not yet); None when it cannot be loaded."""
+        if self._inside_view is None and self._inside_placeholder is not None:
+            placeholder, self._inside_placeholder = self._inside_placeholder, None
+            index = self.tabs.indexOf(placeholder)
+            try:
+                from sentido.desktop.inside import InsideView
 
-            return InsideView(self.facade, self)
-        except Exception as exc:  # noqa: BLE001 - an optional view must never stop the app from starting
-            errors.log.warning("Inside the model view unavailable: %s", exc)
-            return None
+                view = InsideView(self.facade, self)
+            except Exception as exc:  # noqa: BLE001 - an optional view must never crash the app
+                errors.log.warning("Inside the model view unavailable: %s", exc)
+                placeholder.setText(self.tr("The Inside the model view could not be loaded:\n%1").replace("%1", str(exc)))
+                return None
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, view, icon("inside"), self.tr("&Inside the model"))
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._inside_view = view
+            if self.facade.is_ready:
+                view_started = getattr(getattr(view, "backend", None), "backend_did_start", None)
+                if view_started is not None:
+                    view_started.emit()  # the engine started before the view existed
+        return self._inside_view
+
+    def _tab_did_change(self, index: int) -> None:
+        if self._inside_placeholder is not None and self.tabs.widget(index) is self._inside_placeholder:
+            self.inside  # noqa: B018 - builds the view on first visit
+
+    def _prewarm_inside(self) -> None:
+        """Import the Inside view's modules on an idle worker, so its first visit is quick (widgets stay here)."""
+        if self._inside_placeholder is not None and not self.facade.batch_lane.busy:
+            self.facade.batch_lane.submit(importlib.import_module, "sentido.desktop.inside.view", on_error=lambda exc: None)
 
     # -- status bar -----------------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -135,6 +170,7 @@ class MainWindow(QMainWindow):
         if self.facade.startup_warning is not None:
             self.statusBar().showMessage(self.tr("Saved device unavailable, using automatic: %1")
                                          .replace("%1", str(self.facade.startup_warning)), 15000)
+        self._prewarm_inside()
         if not self.facade.models():
             self.statusBar().showMessage(self.tr("No models installed yet: load a plugin in Models & plugins"), 15000)
 

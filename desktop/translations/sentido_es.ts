@@ -653,7 +653,16 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Loading the Inside the model view…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Inside the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Inside the model view could not be loaded:
+%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -800,7 +809,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Log scale: each step down is ten times weaker. A plain RNN&apos;s bars fall fastest toward the start: its gradient (and so its learning signal) vanishes.</source>
+        <source>Log scale: each step down is ten times weaker. The faster the bars fall toward the start, the sooner the model forgets: a plain RNN&apos;s gradient fades geometrically, while a trained LSTM or GRU can carry it far back through its gates.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
