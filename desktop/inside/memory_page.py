@@ -119,8 +119,9 @@ class MemoryPage(Page):
         self.memories = memories
         self.plot.draw(draw_memory, memories)
         estimated = [m.model for m in memories if not m.exact]
-        note = self.tr("Log scale: each step down is ten times weaker. A plain RNN's bars fall fastest toward the "
-                       "start: its gradient (and so its learning signal) vanishes.")
+        note = self.tr("Log scale: each step down is ten times weaker. The faster the bars fall toward the start, "
+                       "the sooner the model forgets: a plain RNN's gradient fades geometrically, while a trained "
+                       "LSTM or GRU can carry it far back through its gates.")
         if estimated:
             note += " " + self.tr("Estimated from 64 random projections for: {0}.").format(", ".join(estimated))
         self.plot.note.setText(note)
