@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "sentido.engine.commands.plugins",
     "sentido.engine.commands.inference",
     "sentido.engine.commands.batch",
+    "sentido.engine.commands.train",
+    "sentido.engine.commands.evaluate",
 ]
 
 

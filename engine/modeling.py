@@ -44,6 +44,11 @@ class RecurrentConfig:
     pooling: str = "last"
     tie_weights: bool = False
     padding_idx: int = 0
+    # Language models only: word-frequency cut-offs of an adaptive softmax (Grave et al., 2017). Empty means a
+    # full softmax. Frequent words get the full hidden size, rare ones a smaller projection: several times
+    # cheaper on a large vocabulary, for training and for typing alike.
+    adaptive_cutoffs: tuple[int, ...] = ()
+    adaptive_div_value: float = 4.0
 
     def __post_init__(self) -> None:
         _check_choice("task", self.task, TASKS)
@@ -59,6 +64,13 @@ class RecurrentConfig:
             raise ValueError("a language model cannot be bidirectional: it would see the word it predicts")
         if self.tie_weights and self.task != "language-model":
             raise ValueError("tie_weights applies to language models only")
+        self.adaptive_cutoffs = tuple(int(c) for c in self.adaptive_cutoffs)
+        if self.adaptive_cutoffs:
+            cuts = self.adaptive_cutoffs
+            if self.task != "language-model" or self.tie_weights:
+                raise ValueError("adaptive_cutoffs applies to untied language models only")
+            if list(cuts) != sorted(set(cuts)) or cuts[0] < 1 or cuts[-1] >= self.vocab_size:
+                raise ValueError(f"adaptive_cutoffs must increase strictly within (0, vocab_size={self.vocab_size}), got {list(cuts)}")
 
 
 def _check_choice(name: str, value: str, valid: tuple[str, ...]) -> None:
@@ -145,9 +157,14 @@ class RecurrentTextModel(nn.Module):
         else:
             if config.tie_weights and config.hidden_size != config.embedding_dim:
                 raise ValueError("tie_weights needs hidden_size == embedding_dim")
-            self.decoder = nn.Linear(config.hidden_size, config.vocab_size)
-            if config.tie_weights:
-                self.decoder.weight = self.embedding.weight
+            if config.adaptive_cutoffs:
+                self.adaptive = nn.AdaptiveLogSoftmaxWithLoss(
+                    config.hidden_size, config.vocab_size, list(config.adaptive_cutoffs), div_value=config.adaptive_div_value
+                )
+            else:
+                self.decoder = nn.Linear(config.hidden_size, config.vocab_size)
+                if config.tie_weights:
+                    self.decoder.weight = self.embedding.weight
 
     # -- pieces ---------------------------------------------------------------------------------------------
     @property
@@ -176,7 +193,22 @@ class RecurrentTextModel(nn.Module):
         return self.classifier(self.dropout(pooled))
 
     def lm_head(self, features: Tensor) -> Tensor:
-        return self.decoder(self.dropout(features))
+        """Next-token scores ``[..., vocab_size]`` (log-probabilities with an adaptive softmax: same softmax)."""
+        features = self.dropout(features)
+        if self.config.adaptive_cutoffs:
+            flat = self.adaptive.log_prob(features.reshape(-1, features.size(-1)))
+            return flat.view(*features.shape[:-1], -1)
+        return self.decoder(features)
+
+    def lm_loss(self, features: Tensor, targets: Tensor) -> Tensor:
+        """Mean next-token cross-entropy of ``features [N, D]`` against ``targets [N]`` (for training).
+
+        With an adaptive softmax only the clusters holding the targets are computed, which is what makes it cheap.
+        """
+        features = self.dropout(features)
+        if self.config.adaptive_cutoffs:
+            return self.adaptive(features, targets).loss
+        return nn.functional.cross_entropy(self.decoder(features), targets)
 
     # -- the contract ---------------------------------------------------------------------------------------
     def forward(self, ids: Tensor, lengths: Tensor) -> Tensor:

@@ -1,0 +1,534 @@
+"""``sentido train sentiment|next-word`` and ``sentido embeddings train``.
+
+A training run reads the data, learns (or, on ``--resume``, reloads) a tokenizer, builds the architecture,
+optionally initialises its embeddings from word vectors, trains with checkpoints, evaluates on the validation set
+and on every ``--eval NAME=FILE``, and writes a complete model plugin whose card records the data, labels,
+metrics, training time, hardware and the exact command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import shlex
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sentido.engine.errors import InputError
+
+ARCHITECTURES = ("rnn", "lstm", "gru", "resnet_lstm")
+IDENTITY_SKIP = {"func", "resume", "out", "checkpoint", "threads", "epochs", "max_minutes", "patience", "debug",
+                 "device", "plugin_path", "command", "train_command", "half", "eval", "description", "name"}
+
+
+def _model_options(p: argparse.ArgumentParser, task: str) -> None:
+    g = p.add_argument_group("architecture")
+    g.add_argument("--arch", choices=ARCHITECTURES, default="lstm", help="recurrent architecture (default lstm)")
+    g.add_argument("--embedding-dim", type=int, default=None, help="default: the --embeddings' size, else 128")
+    g.add_argument("--hidden-size", type=int, default=256)
+    g.add_argument("--num-layers", type=int, default=1)
+    g.add_argument("--dropout", type=float, default=0.3)
+    g.add_argument("--embedding-dropout", type=float, default=0.1)
+    if task == "classification":
+        g.add_argument("--pooling", choices=["last", "mean", "max", "attention", "mean_max"], default="mean_max")
+        g.add_argument("--bidirectional", action="store_true",
+                       help="read both ways (more accurate on some data; cannot be updated word by word while typing)")
+    else:
+        g.add_argument("--tie-weights", action="store_true", help="share the embedding and output matrices")
+        g.add_argument("--adaptive-cutoffs", default="",
+                       help="adaptive softmax word-frequency cut-offs, e.g. 2000,10000 (default: full softmax)")
+    g.add_argument("--conv-blocks", type=int, default=2, help="resnet_lstm: residual convolution blocks")
+    g.add_argument("--kernel-size", type=int, default=3, help="resnet_lstm: convolution width")
+    t = p.add_argument_group("tokenizer and embeddings")
+    t.add_argument("--tokenizer", choices=["word", "bpe"], default="word")
+    t.add_argument("--vocab-size", type=int, default=30000)
+    t.add_argument("--min-frequency", type=int, default=2)
+    t.add_argument("--cased", action="store_true", help="keep upper case (default: lower-case everything)")
+    t.add_argument("--vocab-corpus", action="append", default=[], metavar="FILE",
+                   help="extra text (one document per line, or a CSV's text column) to learn words from")
+    t.add_argument("--embeddings", default=None, metavar="PATH",
+                   help="initialise embeddings from word2vec (.bin/.txt), GloVe (.txt), fastText (.vec/.bin) or a "
+                        "`sentido embeddings train` folder")
+    t.add_argument("--freeze-embeddings-epochs", type=int, default=1,
+                   help="keep pretrained embeddings fixed for the first N epochs (default 1)")
+    o = p.add_argument_group("optimisation")
+    o.add_argument("--epochs", type=int, default=8)
+    o.add_argument("--batch-size", type=int, default=64)
+    o.add_argument("--lr", type=float, default=2e-3)
+    o.add_argument("--weight-decay", type=float, default=0.0)
+    o.add_argument("--clip", type=float, default=1.0 if task == "classification" else 0.5, help="gradient norm clip")
+    o.add_argument("--patience", type=int, default=2, help="epochs without improvement before stopping early")
+    o.add_argument("--lr-decay", type=float, default=0.5, help="learning-rate factor after an epoch without improvement")
+    o.add_argument("--epoch-lr-decay", type=float, default=1.0, help="learning-rate factor after every improving epoch")
+    o.add_argument("--seed", type=int, default=13)
+    o.add_argument("--max-minutes", type=float, default=0.0, help="stop after the epoch that passes this budget")
+    o.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
+    o.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
+    o.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    r = p.add_argument_group("output")
+    r.add_argument("--out", required=True, metavar="DIR", help="model plugin folder to write")
+    r.add_argument("--name", default=None, help="model name (default: the --out folder's name)")
+    r.add_argument("--language", default="en")
+    r.add_argument("--description", default="")
+    r.add_argument("--checkpoint", default=None, metavar="DIR", help="checkpoint folder (default: DIR.checkpoint)")
+    r.add_argument("--resume", action="store_true", help="continue from the checkpoint")
+    r.add_argument("--half", choices=["auto", "yes", "no"], default="auto",
+                   help="store fp16 weights: auto keeps them when validation accuracy/perplexity holds")
+    r.add_argument("--eval", action="append", default=[], metavar="NAME=FILE",
+                   help="also evaluate on FILE and report it as NAME on the card (repeatable)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    train = sub.add_parser("train", help="train a sentiment (any labels) or next-word model")
+    kinds = train.add_subparsers(dest="train_command", metavar="TASK")
+    kinds.required = True
+    p = kinds.add_parser("sentiment", aliases=["classification"], help="a text classifier (any label set)")
+    p.add_argument("--data", action="append", required=True, metavar="FILE", help="CSV/TSV (.gz allowed); repeatable")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", default="label")
+    p.add_argument("--valid", action="append", default=[], metavar="FILE", help="validation CSV (else --valid-split)")
+    p.add_argument("--valid-split", type=float, default=0.1, help="fraction of --data held out for validation")
+    p.add_argument("--label-map", default="", help="rename/drop labels, e.g. '1=negative,2=negative,3=,4=positive'")
+    p.add_argument("--max-tokens", type=int, default=400, help="train on the first and last N/2 tokens of longer texts")
+    _model_options(p, "classification")
+    p.set_defaults(func=cmd_train_classifier)
+    p = kinds.add_parser("next-word", aliases=["language-model"], help="a next-word language model")
+    p.add_argument("--data", required=True, metavar="FILE", help="text file (.gz allowed), one paragraph per line")
+    p.add_argument("--valid", default=None, metavar="FILE", help="validation text (else the last --valid-split)")
+    p.add_argument("--valid-split", type=float, default=0.05)
+    p.add_argument("--bptt", type=int, default=35, help="truncated back-propagation length")
+    _model_options(p, "language-model")
+    p.set_defaults(func=cmd_train_lm, min_frequency=3)
+    emb = sub.add_parser("embeddings", help="word vectors")
+    ekinds = emb.add_subparsers(dest="embeddings_command", metavar="ACTION")
+    ekinds.required = True
+    e = ekinds.add_parser("train", help="train word2vec or fastText vectors with gensim")
+    e.add_argument("corpus", nargs="+", help="text files (one document per line) or CSVs (their --text-column)")
+    e.add_argument("--out", required=True, metavar="DIR")
+    e.add_argument("--method", choices=["word2vec", "fasttext"], default="word2vec")
+    e.add_argument("--text-column", default="text")
+    e.add_argument("--dim", type=int, default=100)
+    e.add_argument("--window", type=int, default=5)
+    e.add_argument("--min-count", type=int, default=3)
+    e.add_argument("--epochs", type=int, default=5)
+    e.add_argument("--workers", type=int, default=None)
+    e.add_argument("--seed", type=int, default=13)
+    e.add_argument("--cased", action="store_true")
+    e.set_defaults(func=cmd_embeddings_train)
+
+
+# -- helpers -----------------------------------------------------------------------------------------------
+def command_line() -> str:
+    args = sys.argv[1:]
+    return "sentido " + " ".join(shlex.quote(a) for a in args)
+
+
+def _options(args) -> "TrainOptions":
+    from sentido.engine.training import TrainOptions
+
+    return TrainOptions(
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay, clip=args.clip,
+        patience=args.patience, lr_decay=args.lr_decay, epoch_lr_decay=args.epoch_lr_decay, seed=args.seed, max_tokens=getattr(args, "max_tokens", 0),
+        bptt=getattr(args, "bptt", 35), freeze_embeddings_epochs=args.freeze_embeddings_epochs if args.embeddings else 0,
+        checkpoint_every=args.checkpoint_every, max_minutes=args.max_minutes, amp=not args.no_amp,
+    )
+
+
+def _identity(args) -> dict[str, Any]:
+    return {k: v for k, v in sorted(vars(args).items()) if k not in IDENTITY_SKIP}
+
+
+def _parse_label_map(text: str) -> dict[str, str | None] | None:
+    if not text.strip():
+        return None
+    mapping: dict[str, str | None] = {}
+    for item in text.split(","):
+        if "=" not in item:
+            raise InputError(f"--label-map: {item!r} is not OLD=NEW (an empty NEW drops the rows)")
+        old, new = item.split("=", 1)
+        mapping[old.strip()] = new.strip() or None
+    return mapping
+
+
+def _parse_evals(values: list[str]) -> list[tuple[str, Path]]:
+    out = []
+    for value in values:
+        if "=" not in value:
+            raise InputError(f"--eval: {value!r} is not NAME=FILE")
+        name, path = value.split("=", 1)
+        if not Path(path).is_file():
+            raise InputError(f"--eval {name}: no such file {path}")
+        out.append((name.strip(), Path(path)))
+    return out
+
+
+def _build_module(args, task: str, vocab_size: int, num_labels: int, embedding_dim: int):
+    import torch
+
+    from sentido.engine.registry import Registry
+
+    registry = Registry.discover(shipped=False, user=False)
+    cls = registry.architecture_class(args.arch)
+    values: dict[str, Any] = dict(
+        task=task, vocab_size=vocab_size, num_labels=num_labels, embedding_dim=embedding_dim,
+        hidden_size=args.hidden_size, num_layers=args.num_layers, dropout=args.dropout,
+        embedding_dropout=args.embedding_dropout,
+    )
+    if task == "classification":
+        values.update(pooling=args.pooling, bidirectional=args.bidirectional)
+    else:
+        values.update(tie_weights=args.tie_weights)
+        if args.adaptive_cutoffs:
+            try:
+                values["adaptive_cutoffs"] = tuple(int(x) for x in args.adaptive_cutoffs.split(","))
+            except ValueError:
+                raise InputError(f"--adaptive-cutoffs: {args.adaptive_cutoffs!r} is not a list of integers") from None
+    if args.arch == "resnet_lstm":
+        values.update(conv_blocks=args.conv_blocks, kernel_size=args.kernel_size)
+    torch.manual_seed(args.seed)
+    try:
+        return cls(cls.config_class(**values))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"invalid architecture options: {exc}") from None
+
+
+def _prepare(args):
+    import torch
+
+    from sentido.engine.device import choose_device
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    choice = choose_device(args.device)
+    out = Path(args.out)
+    checkpoint_dir = Path(args.checkpoint) if args.checkpoint else out.with_name(out.name + ".checkpoint")
+    name = args.name or out.name
+    return choice.device, out, checkpoint_dir, name
+
+
+def _vectors(args):
+    if not args.embeddings:
+        return None
+    from sentido.engine.embeddings import load_vectors
+
+    print(f"reading word vectors from {args.embeddings}", flush=True)
+    return load_vectors(args.embeddings)
+
+
+def _init_embeddings(module, vectors, tokenizer, seed: int) -> float:
+    import torch
+
+    from sentido.engine.embeddings import embedding_matrix
+
+    matrix, coverage = embedding_matrix(vectors, tokenizer, module.config.embedding_dim, seed)
+    with torch.no_grad():
+        module.embedding.weight.copy_(matrix)
+    print(f"embeddings: {coverage:.1%} of the {tokenizer.vocab_size:,} words have a pretrained vector", flush=True)
+    return coverage
+
+
+def _history_table(history: list[dict[str, Any]]) -> str:
+    if not history:
+        return ""
+    keys = [k for k in history[0] if k != "epoch"]
+    lines = ["| epoch | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for row in history:
+        lines.append(f"| {row['epoch']} | " + " | ".join(_fmt(row.get(k)) for k in keys) + " |")
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+# -- classification ----------------------------------------------------------------------------------------
+def cmd_train_classifier(args) -> int:
+    import torch
+
+    from sentido.engine.bundle import save_model_plugin
+    from sentido.engine.datasets import LabelledTexts, map_labels, read_labelled, split_indices
+    from sentido.engine.evaluation import evaluate_classifier, load_model
+    from sentido.engine.tokenization import train_tokenizer
+    from sentido.engine.training import Checkpoint, hardware_summary, options_dict, train_classifier, truncate
+    from sentido.engine.datasets import iter_documents
+
+    device, out, checkpoint_dir, name = _prepare(args)
+    mapping = _parse_label_map(args.label_map)
+    evals = _parse_evals(args.eval)
+    data = None
+    for path in args.data:
+        part = read_labelled(path, args.text_column, args.label_column)
+        data = part if data is None else data + part
+    if mapping:
+        data = map_labels(data, mapping)
+    if args.valid:
+        valid = None
+        for path in args.valid:
+            part = read_labelled(path, args.text_column, args.label_column)
+            valid = part if valid is None else valid + part
+        if mapping:
+            valid = map_labels(valid, mapping)
+        train = data
+    else:
+        train_idx, valid_idx = split_indices(len(data), args.valid_split, args.seed)
+        train, valid = data.subset(train_idx), data.subset(valid_idx)
+    labels = train.label_set()
+    if len(labels) < 2:
+        raise InputError(f"the training data has only the label(s) {labels}; a classifier needs two or more")
+    unknown = sorted(set(valid.labels) - set(labels))
+    if unknown:
+        raise InputError(f"the validation data has label(s) not in the training data: {', '.join(unknown)}")
+    print(f"data: {len(train):,} training and {len(valid):,} validation texts; labels: {', '.join(labels)}", flush=True)
+    checkpoint = Checkpoint(checkpoint_dir)
+    tokenizer = checkpoint.tokenizer() if args.resume else None
+    started = time.monotonic()
+    if tokenizer is None:
+        extra = [doc for path in args.vocab_corpus for doc in iter_documents(path, args.text_column)]
+        tokenizer = train_tokenizer(train.texts + extra, kind=args.tokenizer, vocab_size=args.vocab_size,
+                                    min_frequency=args.min_frequency, lowercase=not args.cased)
+    vectors = _vectors(args)
+    embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
+    module = _build_module(args, "classification", tokenizer.vocab_size, len(labels), embedding_dim)
+    coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
+    index = {label: i for i, label in enumerate(labels)}
+    options = _options(args)
+    result = train_classifier(
+        module, tokenizer, train.texts, [index[l] for l in train.labels], valid.texts, [index[l] for l in valid.labels],
+        options, device=device, checkpoint=checkpoint, identity=_identity(args), resume=args.resume,
+    )
+    seconds = result.seconds
+    eval_sets = [("validation", valid)] + [(n, map_labels(read_labelled(p, args.text_column, args.label_column), mapping)
+                                            if mapping else read_labelled(p, args.text_column, args.label_column))
+                                           for n, p in evals]
+    common = dict(module=result.module, tokenizer=tokenizer, name=name, architecture=args.arch, language=args.language,
+                  labels=labels, description=args.description or f"{args.arch} text classifier ({', '.join(labels)})",
+                  max_length=max(512, options.max_tokens))
+
+    def measure(half: bool) -> dict[str, dict[str, Any]]:
+        save_model_plugin(out, half=half, **common)
+        loaded = load_model(out, device)
+        return {n: evaluate_classifier(loaded, d.texts, d.labels) for n, d in eval_sets}
+
+    full = measure(False)
+    half = args.half == "yes"
+    half_reports = None
+    if args.half != "no":
+        half_reports = measure(True)
+        drop = max(full[n]["accuracy"] - half_reports[n]["accuracy"] for n in full)
+        half = args.half == "yes" or drop <= 0.002
+        print(f"fp16 weights: accuracy change {-drop:+.2%} -> {'kept' if half else 'fp32 kept'}", flush=True)
+    reports = half_reports if half else full
+    metrics = {}
+    for n, r in reports.items():
+        key = "accuracy" if n == "validation" else f"{n}_accuracy"
+        metrics[key] = r["accuracy"]
+        metrics["macro_f1" if n == "validation" else f"{n}_macro_f1"] = r["macro_f1"]
+    headline = f"{evals[0][0]}_accuracy" if evals else "accuracy"
+    card = classifier_card(args, name, labels, train, valid, reports, full, half_reports, half, result, seconds,
+                           device, coverage, options_dict(options))
+    save_model_plugin(out, half=half, metrics=metrics, headline=headline, card=card, **common)
+    print(f"wrote {out} ({sum(f.stat().st_size for f in out.iterdir()) / 1e6:.1f} MB): "
+          + ", ".join(f"{k} {v:.4f}" for k, v in metrics.items()), flush=True)
+    return 0
+
+
+def _environment(device) -> str:
+    from sentido.engine.training import hardware_summary
+
+    return f"{hardware_summary(device)}; Python {platform.python_version()} on {platform.system()}"
+
+
+def _report_table(reports: dict[str, dict[str, Any]], full, half_reports) -> str:
+    lines = ["| data | documents | accuracy | macro-F1 | ECE | docs/s | fp32 accuracy | fp16 accuracy |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n, r in reports.items():
+        fp16 = f"{half_reports[n]['accuracy']:.2%}" if half_reports else "-"
+        lines.append(f"| {n} | {r['documents']:,} | {r['accuracy']:.2%} | {r['macro_f1']:.4f} | {r['ece']:.4f} | "
+                     f"{r['docs_per_s']:.0f} | {full[n]['accuracy']:.2%} | {fp16} |")
+    return "\n".join(lines)
+
+
+def classifier_card(args, name, labels, train, valid, reports, full, half_reports, half, result, seconds, device,
+                    coverage, options) -> str:
+    per_class = []
+    first = next(iter(reports))
+    for n, r in reports.items():
+        per_class.append(f"\n**{n}**: confusion matrix (rows: true {', '.join(labels)}; columns: predicted) "
+                         f"`{r['confusion_matrix']}`; per class: "
+                         + "; ".join(f"{l} P {v['precision']:.3f} R {v['recall']:.3f}" for l, v in r["per_class"].items()))
+    data_files = ", ".join(f"`{p}`" for p in args.data)
+    valid_text = (", ".join(f"`{p}`" for p in args.valid) if args.valid
+                  else f"a seeded {args.valid_split:.0%} split of the training data (seed {args.seed})")
+    return f"""# {name}
+
+{args.description or f"A {args.arch} classifier."}
+
+- **Task:** classification; **labels:** {', '.join(labels)}; **language:** {args.language}
+- **Architecture:** `{args.arch}`, config `{dict((k, v) for k, v in vars(result.module.config).items())}`
+- **Training data:** {data_files} ({len(train):,} texts{f'; label map `{args.label_map}`' if args.label_map else ''})
+- **Validation (early stopping and model selection):** {valid_text} ({len(valid):,} texts)
+- **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} of the vocabulary covered)" if args.embeddings else "random initialisation"}
+- **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {result.module.config.vocab_size:,}
+- **Training:** {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {seconds / 60:.1f} minutes; {result.stopped}
+- **Hardware:** {_environment(device)}
+- **Weights:** {'fp16' if half else 'fp32'} (fp16 is kept only when accuracy holds; both measured below)
+- **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
+
+## Command
+
+```
+{command_line()}
+```
+
+## Results (held-out data; measured through Sentido's inference path on the whole text)
+
+{_report_table(reports, full, half_reports)}
+{''.join(per_class)}
+
+## Training history
+
+{_history_table(result.history)}
+
+## Options
+
+`{options}`
+"""
+
+
+# -- language model ----------------------------------------------------------------------------------------
+def cmd_train_lm(args) -> int:
+    from sentido.engine.bundle import save_model_plugin
+    from sentido.engine.datasets import read_lm_text
+    from sentido.engine.evaluation import evaluate_language_model, load_model
+    from sentido.engine.tokenization import train_tokenizer
+    from sentido.engine.training import Checkpoint, lm_stream, lm_texts_for_vocab, options_dict, train_language_model
+
+    device, out, checkpoint_dir, name = _prepare(args)
+    evals = _parse_evals(args.eval)
+    lines = read_lm_text(args.data)
+    if args.valid:
+        train_lines, valid_lines = lines, read_lm_text(args.valid)
+    else:
+        cut = max(1, int(len(lines) * (1 - args.valid_split)))
+        train_lines, valid_lines = lines[:cut], lines[cut:]
+    if not valid_lines:
+        raise InputError("no validation text: give --valid or a larger --valid-split")
+    checkpoint = Checkpoint(checkpoint_dir)
+    tokenizer = checkpoint.tokenizer() if args.resume else None
+    if tokenizer is None:
+        tokenizer = train_tokenizer(lm_texts_for_vocab(train_lines), kind=args.tokenizer, vocab_size=args.vocab_size,
+                                    min_frequency=args.min_frequency, lowercase=not args.cased)
+    train_stream, valid_stream = lm_stream(tokenizer, train_lines), lm_stream(tokenizer, valid_lines)
+    print(f"data: {train_stream.numel():,} training and {valid_stream.numel():,} validation tokens; "
+          f"vocabulary {tokenizer.vocab_size:,}", flush=True)
+    vectors = _vectors(args)
+    embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
+    module = _build_module(args, "language-model", tokenizer.vocab_size, 0, embedding_dim)
+    coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
+    options = _options(args)
+    result = train_language_model(module, tokenizer, train_stream, valid_stream, options, device=device,
+                                  checkpoint=checkpoint, identity=_identity(args), resume=args.resume)
+    eval_sets = [("validation", valid_lines)] + [(n, read_lm_text(p)) for n, p in evals]
+    common = dict(module=result.module, tokenizer=tokenizer, name=name, architecture=args.arch, language=args.language,
+                  description=args.description or f"{args.arch} next-word model")
+
+    def measure(half: bool) -> dict[str, dict[str, Any]]:
+        save_model_plugin(out, half=half, **common)
+        loaded = load_model(out, device)
+        return {n: evaluate_language_model(loaded, t) for n, t in eval_sets}
+
+    full = measure(False)
+    half = args.half == "yes"
+    half_reports = None
+    if args.half != "no":
+        half_reports = measure(True)
+        worse = max(half_reports[n]["perplexity"] / full[n]["perplexity"] - 1 for n in full)
+        half = args.half == "yes" or worse <= 0.005
+        print(f"fp16 weights: perplexity change {worse:+.2%} -> {'kept' if half else 'fp32 kept'}", flush=True)
+    reports = half_reports if half else full
+    metrics = {}
+    for n, r in reports.items():
+        prefix = "" if n == "validation" else f"{n}_"
+        for key in ("perplexity", "top1_accuracy", "top3_accuracy", "top5_accuracy", "keystroke_savings"):
+            metrics[prefix + key] = r[key]
+    card = lm_card(args, name, tokenizer, train_stream, valid_stream, reports, full, half_reports, half, result,
+                   device, coverage, options_dict(options))
+    save_model_plugin(out, half=half, metrics=metrics, headline="perplexity", card=card, **common)
+    print(f"wrote {out}: " + ", ".join(f"{k} {v:.4f}" for k, v in metrics.items()), flush=True)
+    return 0
+
+
+def lm_card(args, name, tokenizer, train_stream, valid_stream, reports, full, half_reports, half, result, device,
+            coverage, options) -> str:
+    rows = ["| data | tokens | perplexity | top-1 | top-3 | top-5 | keystroke savings (3 suggestions) | tokens/s | fp32 perplexity | fp16 perplexity |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for n, r in reports.items():
+        fp16 = f"{half_reports[n]['perplexity']:.2f}" if half_reports else "-"
+        rows.append(f"| {n} | {r['tokens']:,} | {r['perplexity']:.2f} | {r['top1_accuracy']:.2%} | {r['top3_accuracy']:.2%} | "
+                    f"{r['top5_accuracy']:.2%} | {r['keystroke_savings']:.2%} (first {r['ksr_keystrokes']:,} keystrokes) | "
+                    f"{r['tokens_per_s']:.0f} | {full[n]['perplexity']:.2f} | {fp16} |")
+    valid_text = f"`{args.valid}`" if args.valid else f"the last {args.valid_split:.0%} of the lines"
+    return f"""# {name}
+
+{args.description or f"A {args.arch} next-word model."}
+
+- **Task:** language model (next word); **language:** {args.language}
+- **Architecture:** `{args.arch}`, config `{dict(vars(result.module.config))}`
+- **Training data:** `{args.data}` ({train_stream.numel():,} tokens, each line followed by `<eos>`)
+- **Validation:** {valid_text} ({valid_stream.numel():,} tokens)
+- **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {tokenizer.vocab_size:,}
+  (words seen at least {args.min_frequency} times). Perplexity is over this vocabulary with `<unk>` as a word, as is
+  usual for WikiText; WikiText's ` @-@ `, ` @,@ `, ` @.@ ` joiners are rejoined, so figures are not directly
+  comparable with published WikiText-2 results (different vocabulary and token count).
+- **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} covered)" if args.embeddings else "random initialisation"}
+- **Training:** truncated BPTT {args.bptt} carrying the state between batches, gradient clip {args.clip},
+  {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {result.seconds / 60:.1f} minutes; {result.stopped}
+- **Hardware:** {_environment(device)}
+- **Weights:** {'fp16' if half else 'fp32'} (fp16 kept only when perplexity holds within 0.5%)
+- **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
+
+Top-k accuracy counts the true next token among the k best (never suggesting `<pad>`/`<unk>`); keystroke savings
+simulate typing each word letter by letter and taking it with one keystroke as soon as it is among the 3 suggestions
+matching the typed prefix.
+
+## Command
+
+```
+{command_line()}
+```
+
+## Results
+
+{chr(10).join(rows)}
+
+## Training history
+
+{_history_table(result.history)}
+
+## Options
+
+`{options}`
+"""
+
+
+# -- embeddings --------------------------------------------------------------------------------------------
+def cmd_embeddings_train(args) -> int:
+    import itertools
+
+    from sentido.engine.datasets import iter_documents
+    from sentido.engine.embeddings import default_workers, train_vectors
+
+    for path in args.corpus:
+        if not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+    documents = itertools.chain.from_iterable(iter_documents(p, args.text_column) for p in args.corpus)
+    train_vectors(documents, args.out, method=args.method, dim=args.dim, window=args.window, min_count=args.min_count,
+                  epochs=args.epochs, workers=args.workers or default_workers(), seed=args.seed,
+                  lowercase=not args.cased, log=lambda m: print(m, flush=True))
+    return 0

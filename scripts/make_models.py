@@ -1,0 +1,175 @@
+"""Rebuild the models Sentido ships (``make models``): hours on a laptop CPU, resumable.
+
+Each model is one ``sentido train ...`` command (recorded on its card). A model whose bundle exists in
+``resources/models/`` is skipped (``--force`` retrains it); a model with a checkpoint in ``runs/checkpoints/``
+continues from it. Prepared data (the fixed IMDB held-out split, the Spanish star mapping) and word vectors go to
+``runs/`` (git-ignored). Up to ``--jobs`` trainings run at once, each on one CPU thread.
+
+    python scripts/make_models.py                     # everything still missing
+    python scripts/make_models.py sentiment-en-lstm   # one model
+    python scripts/make_models.py --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("SENTIDO_DATA", ROOT.parent / "shared" / "data"))
+RUNS = ROOT / "runs"
+PREPARED = RUNS / "data"
+MODELS = ROOT / "resources" / "models"
+SENTIDO = str(Path(sys.executable).with_name("sentido"))
+HOLDOUT_SEED = 2026  # the fixed 10% of IMDB train never trained on
+SPANISH_MAP = "1=negative,2=negative,3=,4=positive,5=positive"
+
+IMDB_HELDOUT = PREPARED / "imdb-heldout.csv.gz"
+EN_TRAIN = PREPARED / "sentiment-en-train.csv.gz"
+ES_TRAIN = PREPARED / "muchocine-train.csv.gz"
+ES_TEST = PREPARED / "muchocine-test.csv.gz"
+W2V_EN = RUNS / "w2v-imdb"
+W2V_ES = RUNS / "w2v-muchocine"
+
+
+def _write_csv(path: Path, rows) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    with gzip.open(temp, "wt", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+    os.replace(temp, path)
+
+
+def prepare_data() -> None:
+    """IMDB train minus a seeded 10% (held out) plus SST-2 train; muchocine split 85/15, stars mapped."""
+    sys.path.insert(0, str(ROOT))
+    from sentido.engine.datasets import map_labels, read_labelled, split_indices
+    from sentido.engine.commands.train import _parse_label_map
+
+    if not (EN_TRAIN.is_file() and IMDB_HELDOUT.is_file()):
+        imdb = read_labelled(DATA / "imdb" / "train.csv.gz")
+        train_idx, held = split_indices(len(imdb), 0.1, HOLDOUT_SEED)
+        sst = read_labelled(DATA / "sst2" / "train.csv.gz")
+        _write_csv(IMDB_HELDOUT, ((imdb.texts[i], imdb.labels[i]) for i in held))
+        _write_csv(EN_TRAIN, [(imdb.texts[i], imdb.labels[i]) for i in train_idx] + list(zip(sst.texts, sst.labels)))
+    if not (ES_TRAIN.is_file() and ES_TEST.is_file()):
+        es = map_labels(read_labelled(DATA / "muchocine-es" / "train.csv.gz"), _parse_label_map(SPANISH_MAP))
+        train_idx, test_idx = split_indices(len(es), 0.15, HOLDOUT_SEED)
+        _write_csv(ES_TRAIN, ((es.texts[i], es.labels[i]) for i in train_idx))
+        _write_csv(ES_TEST, ((es.texts[i], es.labels[i]) for i in test_idx))
+
+
+def vectors_command(out: Path, *corpus: Path) -> list[str]:
+    return [SENTIDO, "embeddings", "train", *map(str, corpus), "--out", str(out), "--dim", "100", "--min-count", "3",
+            "--epochs", "5", "--workers", "1"]
+
+
+SENTIMENT_COMMON = [
+    "--data", str(EN_TRAIN), "--valid-split", "0.05", "--eval", f"imdb-heldout={IMDB_HELDOUT}",
+    "--eval", f"sst2-dev={DATA / 'sst2' / 'dev.csv.gz'}", "--vocab-corpus", str(DATA / "imdb" / "unsup.txt.gz"),
+    "--vocab-size", "30000", "--embeddings", str(W2V_EN), "--pooling", "mean_max", "--max-tokens", "400",
+    "--epochs", "5", "--patience", "2", "--batch-size", "64", "--lr", "2e-3", "--language", "en",
+]
+LM_COMMON = [
+    "--data", str(DATA / "wikitext2" / "train.txt.gz"), "--valid", str(DATA / "wikitext2" / "valid.txt"),
+    "--vocab-size", "40000", "--min-frequency", "3", "--embedding-dim", "200",
+    "--adaptive-cutoffs", "2000,10000", "--dropout", "0.4", "--embedding-dropout", "0.1", "--bptt", "35",
+    "--batch-size", "64", "--lr", "2e-3", "--epoch-lr-decay", "0.7", "--clip", "0.5", "--language", "en",
+]
+
+RECIPES: dict[str, list[str]] = {
+    "nextword-en-lstm": ["next-word", "--arch", "lstm", *LM_COMMON, "--hidden-size", "384", "--epochs", "7", "--max-minutes", "40",
+                         "--description", "English next-word LSTM trained on WikiText-2."],
+    "sentiment-en-lstm": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "256",
+                          "--description", "English sentiment (negative/positive) LSTM for reviews and short sentences."],
+    "nextword-en-gru": ["next-word", "--arch", "gru", *LM_COMMON, "--hidden-size", "256", "--epochs", "5", "--max-minutes", "25",
+                        "--description", "English next-word GRU trained on WikiText-2."],
+    "sentiment-en-gru": ["sentiment", "--arch", "gru", *SENTIMENT_COMMON, "--hidden-size", "256", "--max-minutes", "22",
+                         "--description", "English sentiment (negative/positive) GRU for reviews and short sentences."],
+    "sentiment-en-resnet-lstm": ["sentiment", "--arch", "resnet_lstm", *SENTIMENT_COMMON, "--hidden-size", "256", "--max-minutes", "22",
+                                 "--conv-blocks", "2", "--kernel-size", "3",
+                                 "--description", "English sentiment: residual 1-D convolutions feeding an LSTM."],
+    "sentiment-en-rnn": ["sentiment", "--arch", "rnn", *SENTIMENT_COMMON, "--hidden-size", "256", "--lr", "1e-3", "--max-minutes", "12",
+                         "--description", "English sentiment with a plain (Elman) RNN: the vanishing-gradient exhibit."],
+    "emotion-en-lstm": ["sentiment", "--arch", "lstm", "--data", str(DATA / "emotion" / "train.csv.gz"),
+                        "--valid-split", "0.1", "--eval", f"emotion-validation={DATA / 'emotion' / 'validation.csv.gz'}",
+                        "--embeddings", str(W2V_EN), "--hidden-size", "128", "--pooling", "max", "--epochs", "12",
+                        "--patience", "3", "--freeze-embeddings-epochs", "0", "--min-frequency", "1",
+                        "--language", "en", "--description", "Six emotions (sadness, joy, love, anger, fear, surprise) of English tweets."],
+    "sentiment-es-lstm": ["sentiment", "--arch", "lstm", "--data", str(ES_TRAIN), "--valid-split", "0.1",
+                          "--eval", f"muchocine-test={ES_TEST}", "--embeddings", str(W2V_ES), "--hidden-size", "128",
+                          "--pooling", "mean_max", "--max-tokens", "600", "--epochs", "15", "--patience", "4",
+                          "--batch-size", "32", "--vocab-size", "20000", "--language", "es",
+                          "--description", "Spanish film-review sentiment (negative/positive) from MuchoCine "
+                                           "(1-2 stars negative, 4-5 positive, 3 dropped)."],
+}
+NEEDS = {name: (W2V_ES if name.startswith("sentiment-es") else W2V_EN if "sentiment" in name or "emotion" in name else None)
+         for name in RECIPES}
+
+
+def command(name: str) -> list[str]:
+    checkpoint = RUNS / "checkpoints" / name
+    argv = [SENTIDO, "train", *RECIPES[name], "--out", str(MODELS / name), "--name", name,
+            "--checkpoint", str(checkpoint), "--threads", "1"]
+    if (checkpoint / "progress.json").is_file():
+        argv.append("--resume")
+    return argv
+
+
+def ensure_vectors(path: Path) -> None:
+    if (path / "vectors.bin").is_file():
+        return
+    corpus = (DATA / "imdb" / "unsup.txt.gz", EN_TRAIN) if path == W2V_EN else (ES_TRAIN,)
+    subprocess.run(vectors_command(path, *corpus), check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="models to build (default: all)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--force", action="store_true", help="retrain even if the bundle exists")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    if args.list:
+        for name in RECIPES:
+            print(f"{name:28} {'done' if (MODELS / name / 'plugin.toml').is_file() else 'missing'}")
+        return 0
+    unknown = [n for n in args.names if n not in RECIPES]
+    if unknown:
+        parser.error(f"unknown model(s) {', '.join(unknown)}; valid: {', '.join(RECIPES)}")
+    prepare_data()
+    queue = [n for n in (args.names or RECIPES) if args.force or not (MODELS / n / "plugin.toml").is_file()]
+    for path in {NEEDS[n] for n in queue} - {None}:
+        ensure_vectors(path)
+    (RUNS / "logs").mkdir(parents=True, exist_ok=True)
+    running: dict[str, subprocess.Popen] = {}
+    failed = []
+    while queue or running:
+        while queue and len(running) < args.jobs:
+            name = queue.pop(0)
+            argv = command(name)
+            log = (RUNS / "logs" / f"{name}.log").open("a")
+            print(f"[{time.strftime('%H:%M:%S')}] start {name}: {' '.join(argv[1:])}", flush=True)
+            env = {**os.environ, "OMP_NUM_THREADS": "1"}
+            running[name] = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        time.sleep(5)
+        for name, proc in list(running.items()):
+            if proc.poll() is not None:
+                del running[name]
+                print(f"[{time.strftime('%H:%M:%S')}] {name} {'done' if proc.returncode == 0 else f'FAILED ({proc.returncode})'}",
+                      flush=True)
+                if proc.returncode:
+                    failed.append(name)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
