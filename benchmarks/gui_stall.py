@@ -131,6 +131,34 @@ def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: floa
     return result
 
 
+def idle_baseline(seconds: float) -> dict:
+    """The same heartbeat with nothing running: what the machine itself costs (scheduling, other processes)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def beat():
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    heartbeat = QTimer(interval=5)
+    heartbeat.setTimerType(heartbeat.timerType().PreciseTimer)
+    heartbeat.timeout.connect(beat)
+    loop = QEventLoop()
+    heartbeat.start()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    heartbeat.stop()
+    ordered = sorted(gaps)
+    return {"seconds": seconds, "heartbeats": len(gaps), "longest_stall_ms": round(max(ordered) - 5, 1),
+            "p99_gap_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "gaps_over_50ms": sum(g - 5 > 50 for g in ordered)}
+
+
 STARTUP_SCRIPT = textwrap.dedent("""
     import sys, time
     from PySide6.QtWidgets import QApplication
@@ -185,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         window.analyze.set_text("A slow start, but the ending is wonderful")
         window.facade.wait_until_idle(60)
         result = {"machine": bench.machine(), "models": described, "model": sentiment, "input_rows": rows}
+        result["idle_baseline"] = idle_baseline(5.0)
         result["full_run"] = run_batch_in_window(window, tmp / "inputs", tmp / "out" / "full.csv", None, typing=True)
         result["cancelled_run"] = run_batch_in_window(window, tmp / "inputs", tmp / "out" / "cancelled.csv", 2.0, typing=True)
         window.close()
@@ -193,12 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        full, cancelled, start = result["full_run"], result["cancelled_run"], result["startup"]
+        full, cancelled, start, idle = result["full_run"], result["cancelled_run"], result["startup"], result["idle_baseline"]
         print(f"GUI responsiveness during a batch ({rows} reviews in {rows // 150 + 1} files, model {sentiment})")
         print(f"machine: {result['machine']}\nmodels:  {described}")
         print(f"  full run: {full['seconds']} s, {full['rows_written']} rows, skipped {full['skipped']}")
         print(f"    longest event-loop stall {full['longest_stall_ms']} ms (target <= 50), p99 gap {full['p99_gap_ms']} ms,"
               f" median gap {full['median_gap_ms']} ms, {full['gaps_over_50ms']} stalls over 50 ms in {full['heartbeats']} beats")
+        print(f"  idle baseline (same heartbeat, nothing running, {idle['seconds']} s): longest stall "
+              f"{idle['longest_stall_ms']} ms, p99 gap {idle['p99_gap_ms']} ms, {idle['gaps_over_50ms']} stalls over 50 ms")
         print(f"  cancelled run: stopped {cancelled.get('cancel_to_stop_s')} s after Cancel (target < 1 s), "
               f"{cancelled['rows_written']} rows kept; longest stall {cancelled['longest_stall_ms']} ms")
         print(f"  start-up: window shown {start['window_shown_s']} s after launch (target ~2 s), "

@@ -279,7 +279,8 @@ class AnalyzeView(QWidget):
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         strip.addStretch(1)
         self.latency_label = QLabel("")
-        self.latency_label.setToolTip(self.tr("Time from the last keystroke to the result shown"))
+        self.latency_label.setToolTip(self.tr("Time the models took for the last update (only new words are read)"))
+        self.latency_label.setEnabled(False)
         strip.addWidget(self.latency_label)
         left_layout.addLayout(strip)
 
@@ -390,6 +391,9 @@ class AnalyzeView(QWidget):
             item.setToolTip(f"{entry.spec.architecture} · {entry.spec.language} · {', '.join(entry.spec.labels)}")
             self.model_list.addItem(item)
         self.model_list.blockSignals(False)
+        rows = max(1, min(4, self.model_list.count()))
+        frame = 2 * self.model_list.frameWidth() + 4
+        self.model_list.setMaximumHeight(rows * max(self.model_list.sizeHintForRow(0), self.fontMetrics().height()) + frame)
         current = self.lm_combo.currentText() or self.settings.language_model
         self.lm_combo.blockSignals(True)
         self.lm_combo.clear()
@@ -494,7 +498,7 @@ class AnalyzeView(QWidget):
         self.last_outcome = outcome
         if self._typed_at is not None and outcome.text == self.text():
             self.last_latency_s = time.perf_counter() - self._typed_at
-            self.latency_label.setText(self.tr("%1 ms").replace("%1", f"{self.last_latency_s * 1000:.0f}"))
+        self.latency_label.setText(self.tr("analysed in %1 ms").replace("%1", f"{outcome.compute_s * 1000:.0f}"))
         for name, card in self._cards.items():
             if name in outcome.errors:
                 card.show_message(outcome.errors[name])
@@ -594,7 +598,8 @@ class AnalyzeView(QWidget):
             self.continue_button.setEnabled(True)
             self.continuations.clear()
             for continuation in results:
-                item = QListWidgetItem(f"…{continuation.text}    ({continuation.log_probability:.2f})")
+                item = QListWidgetItem(self.tr("…%1    score %2").replace("%1", continuation.text)
+                                       .replace("%2", f"{continuation.log_probability:.1f}"))
                 item.setData(Qt.ItemDataRole.UserRole, continuation.text)
                 item.setToolTip(self.tr("log-probability %1, per word %2")
                                 .replace("%1", f"{continuation.log_probability:.2f}")

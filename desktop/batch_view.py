@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSplitter, QTableWidget,
+    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSplitter, QStyle, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -164,7 +164,7 @@ class BatchView(QWidget):
         progress_layout.addWidget(self.progress)
         grid = QGridLayout()
         self.rows_label, self.files_label, self.speed_label, self.eta_label = QLabel("0"), QLabel("0 / 0"), QLabel("—"), QLabel("—")
-        for col, (title, label) in enumerate([(self.tr("Rows"), self.rows_label), (self.tr("Files"), self.files_label),
+        for col, (title, label) in enumerate([(self.tr("Texts read"), self.rows_label), (self.tr("Files"), self.files_label),
                                               (self.tr("Texts/s"), self.speed_label), (self.tr("Time left"), self.eta_label)]):
             caption = QLabel(title)
             caption.setEnabled(False)
@@ -180,8 +180,9 @@ class BatchView(QWidget):
         self.files_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Status")])
         self.files_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files_table.verticalHeader().setVisible(False)
-        self.files_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.files_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.files_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.files_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.files_table.setWordWrap(False)
         progress_layout.addWidget(self.files_table, 2)
         self.chart = BarChart()
         self.chart.setObjectName("label-chart")
@@ -208,7 +209,8 @@ class BatchView(QWidget):
         for path in map(str, paths):
             if path in have:
                 continue
-            item = QListWidgetItem(("📁 " if Path(path).is_dir() else "") + path)
+            kind = QStyle.StandardPixmap.SP_DirIcon if Path(path).is_dir() else QStyle.StandardPixmap.SP_FileIcon
+            item = QListWidgetItem(self.style().standardIcon(kind), path)
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.inputs.addItem(item)
             have.add(path)
@@ -391,14 +393,23 @@ class BatchView(QWidget):
         if table.rowCount() != len(statuses):
             table.setRowCount(len(statuses))
         for row, (path, status) in enumerate(statuses.items()):
-            for col, text in enumerate((str(path), self._status_text(status))):
+            for col, (text, tip) in enumerate(((self._short_name(path), str(path)), (self._status_text(status),) * 2)):
                 item = table.item(row, col)
                 if item is None:
                     item = QTableWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, str(path))
                     table.setItem(row, col, item)
                 if item.text() != text:
                     item.setText(text)
-                    item.setToolTip(text)
+                    item.setToolTip(tip)
+
+    def _short_name(self, path) -> str:
+        """The file's path below the input folder it came from (the full path is in the tooltip)."""
+        path = Path(path)
+        for root in map(Path, self.input_paths()):
+            if root.is_dir() and path.is_relative_to(root):
+                return str(path.relative_to(root))
+        return path.name
 
     def _status_text(self, status: str) -> str:
         if status == "done":
@@ -437,12 +448,16 @@ class BatchView(QWidget):
 
     def _mark_skipped(self, path: str, reason: str) -> None:
         for row in range(self.files_table.rowCount()):
-            if self.files_table.item(row, 0) and self.files_table.item(row, 0).text() == str(path):
+            item = self.files_table.item(row, 0)
+            if item and item.data(Qt.ItemDataRole.UserRole) == str(path):
                 self.files_table.item(row, 1).setText(self.tr("skipped: %1").replace("%1", reason))
                 return
         row = self.files_table.rowCount()
         self.files_table.insertRow(row)
-        self.files_table.setItem(row, 0, QTableWidgetItem(str(path)))
+        item = QTableWidgetItem(self._short_name(path))
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        item.setToolTip(str(path))
+        self.files_table.setItem(row, 0, item)
         self.files_table.setItem(row, 1, QTableWidgetItem(self.tr("skipped: %1").replace("%1", reason)))
 
     def _did_fail(self, exc: BaseException) -> None:

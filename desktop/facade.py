@@ -150,7 +150,11 @@ class EngineFacade(QObject):
         if self.engine is None:
             return ""
         choice = self.engine.device_choice
-        return str(choice.device) if choice.is_gpu else f"cpu — {choice.reason}"
+        if choice.is_gpu:
+            return f"{choice.device} — {choice.reason}"
+        # The engine's reason lists every missing accelerator; the first clause is the one that matters most.
+        reason = choice.reason.split(";")[0].removeprefix("CPU: ").removeprefix("CPU ")
+        return f"CPU — {reason}"
 
     def set_current_text(self, text: str) -> None:
         self.current_text = text

@@ -44,7 +44,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Time from the last keystroke to the result shown</source>
+        <source>Time the models took for the last update (only new words are read)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -112,11 +112,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 ms</source>
+        <source>analysed in %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>…%1    score %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -286,11 +290,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Rows</source>
+        <source>Files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Files</source>
+        <source>Texts read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -39,7 +39,8 @@ def test_a_batch_over_temporary_files_writes_the_right_rows(qtbot, window, tmp_p
     assert {r["model"] for r in rows} == {"tiny-lstm-cls", "tiny-gru-cls"}
     assert not summary.cancelled
     statuses = {view.files_table.item(r, 0).text(): view.files_table.item(r, 1).text() for r in range(view.files_table.rowCount())}
-    assert statuses[str(inputs / "one.txt")] == "done"
+    assert statuses["picture.png"].startswith("skipped: ")
+    assert statuses["one.txt"] == "done" and statuses["table.csv"] == "done"
     assert view.chart.data == summary.label_counts and sum(summary.label_counts["tiny-lstm-cls"].values()) == 5
     assert view.open_button.isEnabled() and view.start_button.isEnabled() and not view.cancel_button.isEnabled()
     assert "10 rows" in view.message.text()
