@@ -386,3 +386,14 @@ def test_bad_arguments_are_input_errors(engine, tmp_path):
         run_batch([tmp_path / "empty"], [MODEL], tmp_path / "out.csv", engine=engine)
     with pytest.raises(InputError, match="at least one model"):
         run_batch([tmp_path / "a.txt"], [], tmp_path / "out.csv", engine=engine)
+
+
+def test_the_sample_folder_reads_cleanly(engine, tmp_path):
+    import sentido.resources
+
+    folder = Path(sentido.resources.__file__).parent / "samples" / "batch"
+    summary = run_batch([folder], [MODEL], tmp_path / "out.csv", engine=engine)
+    assert not summary.skipped and not summary.warnings and summary.bad_rows == 0
+    assert summary.documents == 4 + 4 + 8 + 6  # reviews/, returns.csv.gz, survey.csv, tickets.jsonl
+    assert sum(summary.label_counts[MODEL].values()) == summary.documents
+    assert summary.label_counts[MODEL].get("(no words)") == 1  # survey row 1008 has no text
