@@ -81,6 +81,9 @@ class Engine:
             raise PluginError(f"no {task} model is installed; train one with `sentido train` or load a plugin")
         wanted = language or "en"
         preferred = [m for m in candidates if m.spec.language == wanted] or candidates
+        if task == "classification":  # analyze means sentiment: prefer polarity models over, say, emotions
+            polar = [m for m in preferred if {"negative", "positive"} <= {label.lower() for label in m.spec.labels}]
+            preferred = polar or preferred
         return max(preferred, key=lambda m: (_better(m), m.name)).name
 
     # -- loading --------------------------------------------------------------------------------------------
