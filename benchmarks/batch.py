@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
+import io
 import json
 import os
 import platform
@@ -230,14 +230,15 @@ def memory_check(megabytes: int, texts: list[str], folder: Path, plugin_paths: l
     """Peak RSS of a `sentido batch` process over a generated CSV of ``megabytes`` MB (reviews repeated, numbered)."""
     source = folder / "large.csv"
     target = megabytes << 20
-    with open(source, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text"])
-        number = 0
-        while handle.tell() < target:
-            for text in texts:
-                writer.writerow([number, text])
-                number += 1
+    block = io.StringIO()
+    csv.writer(block).writerows([i % 2, text] for i, text in enumerate(texts))
+    data = block.getvalue().encode("utf-8")
+    number = 0
+    with open(source, "wb") as handle:
+        handle.write(b"flag,text\r\n")
+        while handle.tell() < target:  # the same block again and again: generating must not take longer than reading
+            handle.write(data)
+            number += len(texts)
     size = source.stat().st_size
     command = [sys.executable, "-m", "sentido.engine.cli", "--device", "cpu"]
     for path in plugin_paths:
@@ -271,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--no-quantize", action="store_true", help="skip the int8 runs")
     parser.add_argument("--memory-mb", type=int, default=0, help="also measure peak RSS on a generated CSV this large")
+    parser.add_argument("--memory-model", default=None,
+                        help="model for the memory check: a name, or 'tiny' (a tiny random model: the same reading, "
+                             "tokenising and writing, in minutes instead of hours); default: the first benchmarked model")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory check")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -286,7 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="sentido-bench-batch-"))
     plugin_paths = list(args.plugin_path)
     engine = Engine("cpu", plugin_paths=plugin_paths)
-    if args.models == "standin" or (args.models == "auto" and not sentiment_models(engine)):
+    if args.memory_only:
+        models = []
+    elif args.models == "standin" or (args.models == "auto" and not sentiment_models(engine)):
         plugin_paths += standin_plugins(folder / "models", sets["IMDB"][0][:2000])
         engine = Engine("cpu", plugin_paths=plugin_paths)
         models, standin = sentiment_models(engine), True
@@ -297,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         standin = False
     results = {"machine": machine(), "matmul_gflops": peak / 1e9, "sets": {}, "memory": None}
     for name, (texts, gold, scored) in sets.items():
+        if args.memory_only:
+            break
         source = folder / f"{name}.csv"
         write_csv(source, texts)
         words = sum(len(word_pieces(t)) for t in texts)
@@ -328,7 +337,13 @@ def main(argv: list[str] | None = None) -> int:
         results["sets"][name] = rows
         target_check(name, rows, models)
     if args.memory_mb:
-        model = models[0] if models else None
+        model = args.memory_model or (models[0] if models else "tiny")
+        if model == "tiny":
+            sys.path.insert(0, str(ROOT))
+            from tests.helpers import save_tiny
+
+            plugin_paths.append(save_tiny(folder / "models", "lstm", "classification"))
+            model = "tiny-lstm-cls"
         print(f"\n## memory: `sentido batch` on a generated {args.memory_mb:,} MB CSV with {model}")
         memory = memory_check(args.memory_mb, sets["IMDB"][0], folder, plugin_paths, model)
         print(f"{memory['file_mb']:,.0f} MB, {memory['rows']:,} rows in {memory['seconds']:,.0f} s (exit {memory['exit']}); "

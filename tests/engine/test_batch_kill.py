@@ -29,6 +29,17 @@ def committed_rows(progress: Path) -> int:
         return 0
 
 
+@pytest.fixture
+def processes():
+    """Every process a test starts; any still running at teardown (the test failed or was interrupted) is killed."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def start(plugin: Path, source: Path, output: Path, resume: bool) -> subprocess.Popen:
     command = [sys.executable, "-m", "sentido.engine.cli", "--device", "cpu", "--plugin-path", str(plugin),
                "batch", str(source), "--per-line", "--model", MODEL, "--output", str(output), "--batch-size", "8", "-q"]
@@ -55,7 +66,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_kill_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
+def test_kill_nine_then_resume_equals_an_uninterrupted_run(tmp_path, processes):
     plugin = save_tiny(tmp_path / "models", "lstm", "classification")
     words = ["great", "terrible", "moving", "boring", "film", "story", "loved", "hated", "not", "a"]
     rng = random.Random(7)
@@ -64,11 +75,12 @@ def test_kill_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
     output = tmp_path / "out.csv"
     progress = tmp_path / "out.csv.progress.json"
 
-    first = kill_after_progress(start(plugin, source, output, False), progress, 0, rng.uniform(0, 0.2))
+    run = lambda resume: processes.append(start(plugin, source, output, resume)) or processes[-1]  # noqa: E731
+    first = kill_after_progress(run(False), progress, 0, rng.uniform(0, 0.2))
     assert not output.exists() and (tmp_path / "out.csv.partial").exists()
-    second = kill_after_progress(start(plugin, source, output, True), progress, first, rng.uniform(0, 0.2))
+    second = kill_after_progress(run(True), progress, first, rng.uniform(0, 0.2))
     assert second > first
-    finish = start(plugin, source, output, True)
+    finish = run(True)
     _, err = finish.communicate(timeout=120)
     assert finish.returncode == 0, err.decode()
 
