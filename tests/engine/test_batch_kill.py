@@ -75,13 +75,16 @@ def test_kill_nine_then_resume_equals_an_uninterrupted_run(tmp_path, processes):
     output = tmp_path / "out.csv"
     progress = tmp_path / "out.csv.progress.json"
 
-    run = lambda resume: processes.append(start(plugin, source, output, resume)) or processes[-1]  # noqa: E731
+    def run(resume: bool) -> subprocess.Popen:
+        processes.append(start(plugin, source, output, resume))
+        return processes[-1]
+
     first = kill_after_progress(run(False), progress, 0, rng.uniform(0, 0.2))
     assert not output.exists() and (tmp_path / "out.csv.partial").exists()
     second = kill_after_progress(run(True), progress, first, rng.uniform(0, 0.2))
     assert second > first
     finish = run(True)
-    _, err = finish.communicate(timeout=120)
+    _, err = finish.communicate(timeout=600)
     assert finish.returncode == 0, err.decode()
 
     reference = tmp_path / "ref.csv"
