@@ -73,7 +73,15 @@ class ExplainPage(Page):
         layout.addWidget(splitter, 1)
         self.explanation = None
         self.trajectory = None
+        self._followed = self.text_box.toPlainText()
+        backend.analyze_text_did_change.connect(self._follow_analyze_text)
         self.refresh_models()
+
+    def _follow_analyze_text(self, text: str) -> None:
+        """Show the Analyze view's text here, unless the student typed something of their own in this box."""
+        if text.strip() and self.text_box.toPlainText() == self._followed:
+            self.text_box.setPlainText(text)
+            self._followed = text
 
     def refresh_models(self) -> None:
         prefer = []

@@ -123,7 +123,7 @@ class MemoryPage(Page):
                        "the sooner the model forgets: a plain RNN's gradient fades geometrically, while a trained "
                        "LSTM or GRU can carry it far back through its gates.")
         if estimated:
-            note += " " + self.tr("Estimated from 64 random projections for: {0}.").format(", ".join(estimated))
+            note += " " + self.tr("Estimated from 32 random projections for: {0}.").format(", ".join(estimated))
         self.plot.note.setText(note)
 
 

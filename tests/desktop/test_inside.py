@@ -185,3 +185,12 @@ def test_inside_tab_in_the_main_window_runs_through_the_facade(window):
     page.run()
     assert window.facade.wait_until_idle(60)
     assert page.explanation is not None and page.plot.table[1]
+
+
+def test_why_this_label_follows_the_analyze_text_until_the_student_types(window):
+    page = window.inside.page("explain")
+    window.facade.set_current_text("A dull, lifeless film.")
+    assert page.text_box.toPlainText() == "A dull, lifeless film."
+    page.text_box.setPlainText("my own sentence")
+    window.facade.set_current_text("Something else entirely.")
+    assert page.text_box.toPlainText() == "my own sentence"
