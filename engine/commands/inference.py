@@ -59,8 +59,8 @@ def cmd_analyze(args) -> int:
         print(f"{label:<10} {r.confidence:6.1%}  score {r.score:+.3f}  {shown}")
         if args.explain and r.label:
             tokens = sorted(row["explanation"]["tokens"], key=lambda t: t["attribution"], reverse=True)
-            toward = ", ".join(f"{t['text']} {t['attribution']:+.3f}" for t in tokens[:5] if t["attribution"] > 0)
-            against = ", ".join(f"{t['text']} {t['attribution']:+.3f}" for t in tokens[::-1][:5] if t["attribution"] < 0)
+            toward = ", ".join(f"“{t['text']}” {t['attribution']:+.3f}" for t in tokens[:5] if t["attribution"] > 0)
+            against = ", ".join(f"“{t['text']}” {t['attribution']:+.3f}" for t in tokens[::-1][:5] if t["attribution"] < 0)
             print(f"  toward {r.label}: {toward or '-'}")
             print(f"  against: {against or '-'}")
     return 0
