@@ -86,11 +86,11 @@ LM_COMMON = [
 ]
 
 RECIPES: dict[str, list[str]] = {
-    "nextword-en-lstm": ["next-word", "--arch", "lstm", *LM_COMMON, "--hidden-size", "384", "--epochs", "7", "--max-minutes", "40",
+    "nextword-en-lstm": ["next-word", "--arch", "lstm", *LM_COMMON, "--hidden-size", "384", "--epochs", "12", "--max-minutes", "80",
                          "--description", "English next-word LSTM trained on WikiText-2."],
     "sentiment-en-lstm": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "256",
                           "--description", "English sentiment (negative/positive) LSTM for reviews and short sentences."],
-    "nextword-en-gru": ["next-word", "--arch", "gru", *LM_COMMON, "--hidden-size", "256", "--epochs", "5", "--max-minutes", "25",
+    "nextword-en-gru": ["next-word", "--arch", "gru", *LM_COMMON, "--hidden-size", "256", "--epochs", "3", "--max-minutes", "12",
                         "--description", "English next-word GRU trained on WikiText-2."],
     "sentiment-en-gru": ["sentiment", "--arch", "gru", *SENTIMENT_COMMON, "--hidden-size", "256", "--max-minutes", "22",
                          "--description", "English sentiment (negative/positive) GRU for reviews and short sentences."],

@@ -267,3 +267,40 @@ def test_pretrained_embeddings_initialise_the_model(tmp_path):
     # Frozen for the only epoch: the embedding is exactly the word2vec vector.
     assert torch.allclose(row, torch.tensor(vectors["wonderful"]))
     assert "100.0% of the vocabulary covered" in (out / "README.md").read_text() or "covered" in (out / "README.md").read_text()
+
+
+def test_keystroke_savings_counts_one_keystroke_per_predicted_word():
+    """An oracle that always ranks the true next word first costs one keystroke per word."""
+    from torch import nn
+
+    from sentido.engine.evaluation import keystroke_savings
+    from sentido.engine.inference import LoadedModel
+    from sentido.engine.manifest import ModelSpec
+
+    tokenizer = train_tokenizer(CORPUS, min_frequency=1)
+    stream = lm_stream(tokenizer, CORPUS[:2])
+    sequence = stream.tolist()
+
+    class Oracle(nn.Module):
+        def init_state(self, batch_size=1):
+            return 0
+
+        def step(self, ids, position):
+            position += ids.size(1)
+            return torch.full((1, ids.size(1), 1), float(position)), position
+
+        def lm_head(self, features):
+            position = int(features.reshape(-1)[-1])
+            scores = torch.zeros(features.shape[:-1] + (tokenizer.vocab_size,))
+            if position < len(sequence):
+                scores[..., sequence[position]] = 10.0
+            return scores
+
+    spec = ModelSpec(name="oracle", task="language-model", architecture="lstm", language="en")
+    model = LoadedModel("oracle", spec, Oracle(), tokenizer, torch.device("cpu"))
+    report = keystroke_savings(model, stream)
+    skip = {tokenizer.pad_id, tokenizer.unk_id, tokenizer.eos_id}
+    words = [tokenizer.id_to_token(i) for i in sequence[1:] if i not in skip]
+    unaided = sum(len(w) + 1 for w in words)
+    assert report["ksr_keystrokes"] == unaided
+    assert report["keystroke_savings"] == pytest.approx(1 - len(words) / unaided)
