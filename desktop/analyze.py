@@ -557,16 +557,17 @@ class AnalyzeView(QWidget):
         table.setColumnCount(1 + len(models))
         table.setHorizontalHeaderLabels([self.tr("Sentence")] + models)
         table.setRowCount(len(spans))
+        # Typing changes one sentence: only cells whose text changed are touched (a 10,000-word text has ~600 rows).
         for row, (_, _, sentence) in enumerate(spans):
-            table.setItem(row, 0, QTableWidgetItem(sentence))
+            self._set_cell(row, 0, sentence)
             for col, name in enumerate(models, start=1):
                 analysis = per_model[name][row]
-                item = QTableWidgetItem(f"{analysis.label or '—'}  {analysis.score:+.2f}")
-                color = QColor(score_color(analysis.score))
-                color.setAlpha(70)
-                item.setBackground(color)
-                item.setToolTip(", ".join(f"{k} {v:.0%}" for k, v in analysis.probabilities.items()))
-                table.setItem(row, col, item)
+                item = self._set_cell(row, col, f"{analysis.label or '—'}  {analysis.score:+.2f}")
+                if item is not None:
+                    color = QColor(score_color(analysis.score))
+                    color.setAlpha(70)
+                    item.setBackground(color)
+                    item.setToolTip(", ".join(f"{k} {v:.0%}" for k, v in analysis.probabilities.items()))
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, table.columnCount()):
@@ -574,6 +575,18 @@ class AnalyzeView(QWidget):
         table.setUpdatesEnabled(True)
         self.sentence_box.setVisible(len(spans) >= 2)
         self.sentences_did_finish.emit()
+
+    def _set_cell(self, row: int, col: int, text: str) -> QTableWidgetItem | None:
+        """Set a cell's text; returns the item when it changed (None when it already showed ``text``)."""
+        item = self.sentence_table.item(row, col)
+        if item is not None and item.text() == text:
+            return None
+        if item is None:
+            item = QTableWidgetItem(text)
+            self.sentence_table.setItem(row, col, item)
+        else:
+            item.setText(text)
+        return item
 
     def _sentence_chosen(self, row: int, _column: int) -> None:
         if row < len(self._spans):

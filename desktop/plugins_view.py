@@ -23,7 +23,7 @@ from sentido.desktop.facade import EngineFacade
 from sentido.desktop.theme import icon
 from sentido.engine.errors import ManifestError, PluginError, SentidoError
 
-COLUMNS = ["Name", "Task", "Architecture", "Language", "Version", "Source", "Size", "Headline", "Status"]
+COLUMNS = 9  # name, task, architecture, language, version, source, size, headline metric, status
 
 
 def format_size(size: int) -> str:
@@ -107,8 +107,10 @@ class PluginsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.tree = QTreeWidget()
         self.tree.setObjectName("plugin-tree")
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.tree.setColumnCount(COLUMNS)
+        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Task"), self.tr("Architecture"), self.tr("Language"),
+                                   self.tr("Version"), self.tr("Source"), self.tr("Size"), self.tr("Headline"),
+                                   self.tr("Status")])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(True)
         self.tree.currentItemChanged.connect(self._selection_did_change)

@@ -5,11 +5,11 @@
     <name>AnalyzeView</name>
     <message>
         <source>New here? Try Sentido on an example review, or analyse a whole folder of them.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Primera vez? Prueba Sentido con una reseña de ejemplo o analiza una carpeta entera.</translation>
     </message>
     <message>
         <source>Example review</source>
-        <translation type="unfinished"></translation>
+        <translation>Reseña de ejemplo</translation>
     </message>
     <message>
         <source>Put an example movie review in the text area (Ctrl+E)</source>
@@ -17,7 +17,7 @@
     </message>
     <message>
         <source>Example batch folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Carpeta de lote de ejemplo</translation>
     </message>
     <message>
         <source>Open the Batch view with the example folder of reviews added</source>
@@ -25,19 +25,19 @@
     </message>
     <message>
         <source>Hide this message</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocultar este mensaje</translation>
     </message>
     <message>
         <source>Type, paste or drop a text file here. The analysis follows as you type.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe, pega o arrastra aquí un archivo de texto. El análisis sigue lo que escribes.</translation>
     </message>
     <message>
         <source>Text to analyse</source>
-        <translation type="unfinished"></translation>
+        <translation>Texto que analizar</translation>
     </message>
     <message>
         <source>Next words:</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguientes palabras:</translation>
     </message>
     <message>
         <source>Insert this word (%1)</source>
@@ -49,11 +49,11 @@
     </message>
     <message>
         <source>Continue the text</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuar el texto</translation>
     </message>
     <message>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuar</translation>
     </message>
     <message>
         <source>Suggest continuations by beam search (Ctrl+Return)</source>
@@ -61,7 +61,7 @@
     </message>
     <message>
         <source>Beam width</source>
-        <translation type="unfinished"></translation>
+        <translation>Anchura del haz</translation>
     </message>
     <message>
         <source>How many hypotheses beam search keeps at each step</source>
@@ -69,7 +69,7 @@
     </message>
     <message>
         <source>Words</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabras</translation>
     </message>
     <message>
         <source>Longest continuation, in words</source>
@@ -81,7 +81,7 @@
     </message>
     <message>
         <source>Models</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelos</translation>
     </message>
     <message>
         <source>Tick several models to compare them side by side</source>
@@ -89,7 +89,7 @@
     </message>
     <message>
         <source>Next-word model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelo de palabra siguiente</translation>
     </message>
     <message>
         <source>The language model that suggests next words and continuations</source>
@@ -97,7 +97,7 @@
     </message>
     <message>
         <source>Sentence</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase</translation>
     </message>
     <message>
         <source>Each sentence scored on its own; double-click to select it in the text</source>
@@ -105,19 +105,19 @@
     </message>
     <message>
         <source>Sentence by sentence</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase a frase</translation>
     </message>
     <message>
         <source>Type or paste some text.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe o pega un texto.</translation>
     </message>
     <message>
         <source>analysed in %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>analizado en %1 ms</translation>
     </message>
     <message>
         <source>Searching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscando…</translation>
     </message>
     <message>
         <source>…%1    score %2</source>
@@ -129,7 +129,7 @@
     </message>
     <message>
         <source>Open a text file</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir un archivo de texto</translation>
     </message>
     <message>
         <source>Text files (*.txt *.md *.csv);;All files (*)</source>
@@ -137,7 +137,7 @@
     </message>
     <message>
         <source>&amp;Open text file…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abrir archivo de texto…</translation>
     </message>
     <message>
         <source>Open a text file in the Analyze view</source>
@@ -145,25 +145,25 @@
     </message>
     <message>
         <source>Example &amp;review</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reseña de ejemplo</translation>
     </message>
     <message>
         <source>&amp;Continue text</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Continuar el texto</translation>
     </message>
 </context>
 <context>
     <name>BarChart</name>
     <message>
         <source>Label counts appear here when a batch ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>El recuento de etiquetas aparece aquí al terminar un lote.</translation>
     </message>
 </context>
 <context>
     <name>BatchView</name>
     <message>
         <source>Input files and folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos y carpetas de entrada</translation>
     </message>
     <message>
         <source>Text, CSV/TSV and JSONL files, or folders of them; drop them here</source>
@@ -171,7 +171,7 @@
     </message>
     <message>
         <source>Add files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir archivos…</translation>
     </message>
     <message>
         <source>Add text, CSV or JSONL files (Ctrl+Shift+O)</source>
@@ -179,7 +179,7 @@
     </message>
     <message>
         <source>Add folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir carpeta…</translation>
     </message>
     <message>
         <source>Add every supported file in a folder and its sub-folders</source>
@@ -187,7 +187,7 @@
     </message>
     <message>
         <source>Example folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Carpeta de ejemplo</translation>
     </message>
     <message>
         <source>Add the example folder of reviews that ships with Sentido</source>
@@ -195,7 +195,7 @@
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar</translation>
     </message>
     <message>
         <source>Remove the selected inputs from the list (Delete)</source>
@@ -203,7 +203,7 @@
     </message>
     <message>
         <source>How</source>
-        <translation type="unfinished"></translation>
+        <translation>Cómo</translation>
     </message>
     <message>
         <source>Which CSV column or JSONL field holds the text</source>
@@ -211,15 +211,15 @@
     </message>
     <message>
         <source>(automatic)</source>
-        <translation type="unfinished"></translation>
+        <translation>(automática)</translation>
     </message>
     <message>
         <source>Text column</source>
-        <translation type="unfinished"></translation>
+        <translation>Columna de texto</translation>
     </message>
     <message>
         <source>One text per line in .txt files</source>
-        <translation type="unfinished"></translation>
+        <translation>Un texto por línea en archivos .txt</translation>
     </message>
     <message>
         <source>Otherwise each .txt file is one document</source>
@@ -231,7 +231,7 @@
     </message>
     <message>
         <source>Models</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelos</translation>
     </message>
     <message>
         <source>results.csv</source>
@@ -247,7 +247,7 @@
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examinar…</translation>
     </message>
     <message>
         <source>Choose the output file</source>
@@ -255,11 +255,11 @@
     </message>
     <message>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>Salida</translation>
     </message>
     <message>
         <source>Resume an interrupted run into this output</source>
-        <translation type="unfinished"></translation>
+        <translation>Reanudar una ejecución interrumpida en esta salida</translation>
     </message>
     <message>
         <source>Skip what an earlier, cancelled run already wrote</source>
@@ -267,7 +267,7 @@
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar</translation>
     </message>
     <message>
         <source>Run the batch (Ctrl+R)</source>
@@ -275,7 +275,7 @@
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <source>Stop after the current chunk, keeping what was written (Esc)</source>
@@ -283,7 +283,7 @@
     </message>
     <message>
         <source>Open results</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir resultados</translation>
     </message>
     <message>
         <source>Open the results file with the system&apos;s default application</source>
@@ -291,19 +291,19 @@
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos</translation>
     </message>
     <message>
         <source>Texts read</source>
-        <translation type="unfinished"></translation>
+        <translation>Textos leídos</translation>
     </message>
     <message>
         <source>Texts/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Textos/s</translation>
     </message>
     <message>
         <source>Time left</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo restante</translation>
     </message>
     <message>
         <source>File</source>
@@ -311,19 +311,19 @@
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Estado</translation>
     </message>
     <message>
         <source>Add &amp;files to batch…</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir &amp;archivos al lote…</translation>
     </message>
     <message>
         <source>&amp;Start batch</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Iniciar lote</translation>
     </message>
     <message>
         <source>&amp;Cancel batch</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cancelar lote</translation>
     </message>
     <message>
         <source>The example folder is missing from this installation.</source>
@@ -363,7 +363,7 @@
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Empezando…</translation>
     </message>
     <message>
         <source>Cancelling: finishing the current chunk…</source>
@@ -375,15 +375,15 @@
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>hecho</translation>
     </message>
     <message>
         <source>running…</source>
-        <translation type="unfinished"></translation>
+        <translation>en curso…</translation>
     </message>
     <message>
         <source>skipped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>omitido: %1</translation>
     </message>
     <message>
         <source>Cancelled: %1 rows kept in %2.</source>
@@ -646,15 +646,15 @@
     </message>
     <message>
         <source>&amp;Analyze</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Analizar</translation>
     </message>
     <message>
         <source>&amp;Models &amp;&amp; plugins</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Modelos y complementos</translation>
     </message>
     <message>
         <source>&amp;Batch</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lotes</translation>
     </message>
     <message>
         <source>Loading the Inside the model view…</source>
@@ -662,7 +662,7 @@
     </message>
     <message>
         <source>&amp;Inside the model</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dentro del modelo</translation>
     </message>
     <message>
         <source>The Inside the model view could not be loaded:
@@ -671,35 +671,35 @@
     </message>
     <message>
         <source>Starting the engine…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando el motor…</translation>
     </message>
     <message>
         <source>Where models run (change it in Settings)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dónde se ejecutan los modelos (cámbialo en Preferencias)</translation>
     </message>
     <message>
         <source>No model loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Ningún modelo cargado</translation>
     </message>
     <message>
         <source>Memory used by Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria que usa Sentido</translation>
     </message>
     <message>
         <source>Memory %1 MB</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria %1 MB</translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajando…</translation>
     </message>
     <message>
         <source>Device: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dispositivo: %1</translation>
     </message>
     <message>
         <source>Loaded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargados: %1</translation>
     </message>
     <message>
         <source>Saved device unavailable, using automatic: %1</source>
@@ -707,39 +707,39 @@
     </message>
     <message>
         <source>No models installed yet: load a plugin in Models &amp; plugins</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay modelos: carga un complemento en Modelos y complementos</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Archivo</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Preferencias…</translation>
     </message>
     <message>
         <source>Device, batch size and theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Dispositivo, tamaño de lote y tema</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Salir</translation>
     </message>
     <message>
         <source>Use the &amp;example folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar la carpeta de &amp;ejemplo</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ver</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;yuda</translation>
     </message>
     <message>
         <source>&amp;About Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Acerca de Sentido</translation>
     </message>
     <message>
         <source>starting</source>
@@ -751,7 +751,7 @@
     </message>
     <message>
         <source>About Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>Acerca de Sentido</translation>
     </message>
 </context>
 <context>
@@ -817,7 +817,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Estimated from 64 random projections for: {0}.</source>
+        <source>Estimated from 32 random projections for: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -936,7 +936,7 @@
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Trabajando…</translation>
     </message>
     <message>
         <source>Something went wrong: {0}</source>
@@ -990,7 +990,7 @@
     <name>PluginsView</name>
     <message>
         <source>Load plugin…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargar complemento…</translation>
     </message>
     <message>
         <source>Add a plugin from a folder or a .zip (Ctrl+L); you can also drop it here</source>
@@ -998,7 +998,7 @@
     </message>
     <message>
         <source>Load .zip…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargar .zip…</translation>
     </message>
     <message>
         <source>Add a plugin packed as a .zip archive</source>
@@ -1006,7 +1006,7 @@
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Desactivar</translation>
     </message>
     <message>
         <source>Turn the selected plugin off or on; its models disappear while off</source>
@@ -1014,11 +1014,47 @@
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <source>Delete the selected plugin you installed (built-in ones stay)</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Tarea</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Arquitectura</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versión</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Origen</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Headline</source>
+        <translation>Métrica</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Installed plugins and models</source>
@@ -1026,11 +1062,11 @@
     </message>
     <message>
         <source>Select a model to read its model card.</source>
-        <translation type="unfinished"></translation>
+        <translation>Selecciona un modelo para leer su ficha.</translation>
     </message>
     <message>
         <source>&amp;Load plugin…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cargar complemento…</translation>
     </message>
     <message>
         <source>architecture: %1</source>
@@ -1046,27 +1082,27 @@
     </message>
     <message>
         <source>loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>cargado</translation>
     </message>
     <message>
         <source>ready</source>
-        <translation type="unfinished"></translation>
+        <translation>listo</translation>
     </message>
     <message>
         <source>broken</source>
-        <translation type="unfinished"></translation>
+        <translation>roto</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>desactivado</translation>
     </message>
     <message>
         <source>untrusted code</source>
-        <translation type="unfinished"></translation>
+        <translation>código no confiado</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Activar</translation>
     </message>
     <message>
         <source>Delete the selected plugin you installed</source>
@@ -1165,11 +1201,11 @@ Only trust plugins from people you trust.</source>
     <name>ResultCard</name>
     <message>
         <source>Type or paste some text.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe o pega un texto.</translation>
     </message>
     <message>
         <source>score %1</source>
-        <translation type="unfinished"></translation>
+        <translation>puntuación %1</translation>
     </message>
     <message>
         <source>Signed score from -1 (negative) to +1 (positive)</source>
@@ -1177,14 +1213,14 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Confidence %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Confianza %1</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Preferencias</translation>
     </message>
     <message>
         <source>Where models run. Unavailable devices say why.</source>
@@ -1192,11 +1228,11 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Automatic</source>
-        <translation type="unfinished"></translation>
+        <translation>Automático</translation>
     </message>
     <message>
         <source>&amp;Device</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dispositivo</translation>
     </message>
     <message>
         <source>Texts per forward pass in batch runs; larger is faster until memory runs out</source>
@@ -1204,19 +1240,19 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>&amp;Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tamaño de lote</translation>
     </message>
     <message>
         <source>Follow the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Como el sistema</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Claro</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Oscuro</translation>
     </message>
     <message>
         <source>Colours of the window</source>
@@ -1224,7 +1260,7 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tema</translation>
     </message>
     <message>
         <source>%1 — unavailable: %2</source>
@@ -1232,14 +1268,14 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>In use now: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>En uso ahora: %1</translation>
     </message>
 </context>
 <context>
     <name>errors</name>
     <message>
         <source>Out of GPU memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin memoria en la GPU</translation>
     </message>
     <message>
         <source>The graphics card ran out of memory while running the model.
@@ -1257,7 +1293,7 @@ Switch to the CPU? It is slower but has far more memory. You can change this lat
     </message>
     <message>
         <source>Unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error inesperado</translation>
     </message>
 </context>
 </TS>

@@ -31,3 +31,29 @@ def test_the_main_views_strings_are_in_the_ts_file():
     text = update_translations.ts_files()[0].read_text(encoding="utf-8")
     for source in ("Load plugin…", "Next words:", "Out of GPU memory", "Time left", "Follow the system"):
         assert f"<source>{source}</source>" in text
+
+
+@pytest.mark.skipif(update_translations.tool("pyside6-lrelease") is None, reason="pyside6-lrelease not installed")
+def test_compiled_translations_match_their_sources(tmp_path):
+    for ts in update_translations.ts_files():
+        fresh = tmp_path / ts.with_suffix(".qm").name
+        subprocess.run([update_translations.tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(fresh)], check=True)
+        assert fresh.read_bytes() == ts.with_suffix(".qm").read_bytes(), (
+            f"{ts.with_suffix('.qm').name} is stale: run python scripts/update_translations.py --release")
+
+
+def test_the_window_speaks_spanish_with_the_spanish_translation(qtbot, make_window):
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from sentido.desktop.app import install_translator
+
+    app = QApplication.instance()
+    translator = install_translator(app, QLocale(QLocale.Language.Spanish, QLocale.Country.Spain))
+    assert translator is not None
+    try:
+        window = make_window(start=False)
+        assert window.tabs.tabText(0) == "&Analizar"
+        assert window.batch.start_button.text() == "Iniciar"
+    finally:
+        app.removeTranslator(translator)
