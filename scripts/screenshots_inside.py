@@ -2,6 +2,7 @@
 
     python scripts/screenshots_inside.py            # the shipped models in resources/models, when they are there
     python scripts/screenshots_inside.py --demo     # small demo models trained here in a couple of minutes
+    python scripts/screenshots_inside.py --plugin-path /tmp/sentido-inside-demo/demo-lstm-next-word   # fill a gap
 
 The real widgets are built offscreen (``QT_QPA_PLATFORM=offscreen``) and grabbed, so no display is needed.
 Demo models (SST-2 sentiment: RNN, LSTM with attention, GRU; a WikiText-2 LSTM language model) are cached in
@@ -128,6 +129,23 @@ def train_demo_language_model(out: Path, seconds: float) -> Path:
 
 
 # -- pictures ------------------------------------------------------------------------------------------------
+def _fill_roles(engine, prefer: dict) -> None:
+    """Pick a model for each page not chosen on the command line: shipped models first, demo ones otherwise."""
+    def ranked(task: str, arch: str | None = None) -> list[str]:
+        models = [m for m in engine.models(task) if arch is None or m.spec.architecture == arch]
+        english = [m for m in models if m.spec.language == "en" and set(m.spec.labels) <= {"negative", "positive"}]
+        return [m.name for m in sorted(english or models, key=lambda m: (m.name.startswith("demo-"), m.name))]
+
+    if engine.models("classification"):
+        best = engine.default_model("classification")
+        prefer.setdefault("explain", best)
+        prefer.setdefault("neighbours", best)
+        prefer.setdefault("gates", (ranked("classification", "lstm") or ranked("classification", "gru") or [best])[0])
+        prefer.setdefault("memory", [names[0] for names in (ranked("classification", a) for a in ("rnn", "lstm", "gru")) if names])
+    if engine.models("language-model"):
+        prefer.setdefault("beam", engine.default_model("language-model"))
+
+
 def shoot(plugin_paths: list[Path], out: Path, prefer: dict[str, str]) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -137,8 +155,7 @@ def shoot(plugin_paths: list[Path], out: Path, prefer: dict[str, str]) -> list[P
 
     app = QApplication.instance() or QApplication(sys.argv)
     engine = Engine("cpu", plugin_paths=plugin_paths)
-    if "neighbours" not in prefer and engine.models("classification"):
-        prefer["neighbours"] = engine.default_model("classification")
+    _fill_roles(engine, prefer)
     view = InsideView(engine)
     view.resize(1280, 860)
     view.show()
@@ -201,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo-dir", type=Path, default=Path("/tmp/sentido-inside-demo"))
     parser.add_argument("--seconds", type=float, default=40.0, help="training time per demo model")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--plugin-path", type=Path, action="append", default=[],
+                        help="also use the model plugin at PATH (for example a demo model a shipped one lacks)")
     args = parser.parse_args(argv)
     if args.demo:
         args.demo_dir.mkdir(parents=True, exist_ok=True)
@@ -212,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         paths = []  # the shipped models are discovered from resources/models
         prefer = {}
-    shoot(paths, args.out, prefer)
+    shoot(paths + args.plugin_path, args.out, prefer)
     return 0
 
 

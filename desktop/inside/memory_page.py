@@ -25,7 +25,8 @@ def _memories(engine, names: list[str], text: str, position: int | None, output:
         tokens = loaded.tokenizer.encode(text).ids
         at = None if position is None else min(position, max(0, len(tokens) - 1))
         results.append(explain.memory(loaded, text, position=at, output=output))
-    return results
+    order = ["rnn", "lstm", "gru", "resnet_lstm"]  # the lesson reads left to right: plain RNN first
+    return sorted(results, key=lambda m: order.index(m.architecture) if m.architecture in order else len(order))
 
 
 def _gates(engine, name: str, text: str, layer: int):

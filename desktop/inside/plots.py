@@ -133,24 +133,33 @@ def draw_memory(figure: Figure, memories: Sequence) -> Table:
 SIGMOID_GATES = ("input", "forget", "output", "reset", "update")
 
 
-def draw_gates(figure: Figure, gates) -> Table:
+def draw_gates(figure: Figure, gates, max_units: int = 64) -> Table:
+    """One heat map per gate (units down, words across). Big layers show the ``max_units`` units whose hidden
+    state changes most along the text, the same units in every panel, in their original order."""
     figure.clear()
     tokens = [t.text for t in gates.tokens]
-    panels = list(gates.gates.items()) + [("hidden state", gates.hidden)]
+    total = gates.hidden.shape[1]
+    units = np.arange(total)
+    if total > max_units:
+        units = np.sort(np.argsort(-gates.hidden.std(axis=0))[:max_units])
+    panels = [(name, values[:, units]) for name, values in gates.gates.items()] + [("hidden state", gates.hidden[:, units])]
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, values) in zip(axes, panels):
         sigmoid = name in SIGMOID_GATES
         image = ax.imshow(values.T, aspect="auto", interpolation="nearest",
                           cmap="viridis" if sigmoid else "RdBu_r", vmin=0 if sigmoid else -1, vmax=1)
         ax.set_ylabel(f"{name}\n(units)", fontsize=8)
+        ax.set_yticks([])
         ax.tick_params(axis="y", labelsize=7)
         figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01).ax.tick_params(labelsize=7)
     _token_axis(axes[-1], tokens)
-    figure.suptitle(f"{gates.cell.upper()} layer {gates.layer + 1} of {gates.num_layers} · {gates.model}", fontsize=10)
+    shown = f"all {total} units" if len(units) == total else f"the {len(units)} most active of {total} units"
+    figure.suptitle(f"{gates.cell.upper()} layer {gates.layer + 1} of {gates.num_layers} · {gates.model} · {shown}",
+                    fontsize=10)
     figure.tight_layout()
     header = ["gate", "unit", "position", "token", "value"]
-    rows = [[name, unit, i, tokens[i], float(values[i, unit])]
-            for name, values in panels for i in range(values.shape[0]) for unit in range(values.shape[1])]
+    rows = [[name, int(unit), i, tokens[i], float(values[i, column])]
+            for name, values in panels for i in range(values.shape[0]) for column, unit in enumerate(units)]
     return header, rows
 
 

@@ -80,7 +80,7 @@ def test_memory_compares_rnn_lstm_and_gru_side_by_side(view):
     page = view.page("memory")
     assert len(page.checked_models()) == 3  # by default, one classifier of each plain architecture
     run(view, page, page.run_button)
-    assert sorted(m.architecture for m in page.memories) == ["gru", "lstm", "rnn"]
+    assert [m.architecture for m in page.memories] == ["rnn", "lstm", "gru"]
     axes = page.plot.figure.axes
     assert len(axes) == 3 and all(ax.get_yscale() == "log" for ax in axes)
     header, rows = page.plot.table
@@ -104,6 +104,27 @@ def test_gates_show_a_heat_map_per_gate(view):
     images = [ax for ax in page.plot.figure.axes if ax.images]
     assert len(images) == 4  # three gates and the hidden state
     assert "Update gate" in page.plot.note.text()
+    assert len(page.plot.table[1]) == 4 * 12 * len(page.gates.tokens)  # every unit of a small layer, every word
+
+
+def test_gates_of_a_big_layer_show_its_most_active_units():
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sentido.desktop.inside.plots import draw_gates
+    from sentido.engine.tokenization import Token
+
+    rng = np.random.default_rng(0)
+    hidden = rng.normal(scale=0.01, size=(5, 200))
+    hidden[:, 7] = np.linspace(-1, 1, 5)  # the one unit that changes a lot
+    gates = SimpleNamespace(model="m", cell="gru", layer=0, num_layers=1, hidden=hidden,
+                            tokens=[Token(w, 0, 1) for w in "a b c d e".split()],
+                            gates={"update": rng.uniform(size=(5, 200))})
+    figure = Figure()
+    header, rows = draw_gates(figure, gates, max_units=10)
+    assert len(rows) == 2 * 10 * 5 and 7 in {r[1] for r in rows}
+    assert "10 most active of 200 units" in figure._suptitle.get_text()
 
 
 def test_beam_search_tree_and_top_k(view):
