@@ -334,3 +334,18 @@ def test_cli_analyze_explain_json(tmp_path, capsys):
     assert math.isclose(data["along"][-1], data["score"], abs_tol=1e-5)
     assert main(["--plugin-path", str(plugin), "analyze", "great story", "--explain"]) == 0
     assert "great" in capsys.readouterr().out
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (the cuDNN RNN backward path)")
+@pytest.mark.parametrize("arch", ["rnn", "lstm", "gru"])
+def test_gradients_on_the_gpu_match_the_cpu(arch):
+    tokenizer = tiny_tokenizer()
+    module = tiny_model(arch, "classification", tokenizer)
+    cpu = loaded(module, tokenizer)
+    gpu = LoadedModel(cpu.name, cpu.spec, tiny_model(arch, "classification", tokenizer).cuda().eval(), tokenizer,
+                      torch.device("cuda"))
+    text = "I loved this movie, but the ending was bad."
+    np.testing.assert_allclose(X.explain(gpu, text).attributions, X.explain(cpu, text).attributions, atol=1e-4)
+    np.testing.assert_allclose(X.memory(gpu, text).norms, X.memory(cpu, text).norms, rtol=1e-3)
+    np.testing.assert_allclose(X.along_the_text(gpu, text).scores, X.along_the_text(cpu, text).scores, atol=1e-5)
