@@ -50,6 +50,18 @@ class InsideView(QWidget):
     def page(self, key: str) -> QWidget:
         return self.pages[key]
 
+    def explain_text(self, text: str, model: str | None = None) -> None:
+        """Show "Why this label" for ``text`` (and ``model``, when given): the hook for an "Explain" action in
+        another view, which then only has to switch to this tab."""
+        page = self.pages.get("explain")
+        if page is None:
+            return
+        self.tabs.setCurrentWidget(page)
+        page.text_box.setPlainText(text)
+        if model is not None and page.model_combo.findData(model) >= 0:
+            page.model_combo.setCurrentIndex(page.model_combo.findData(model))
+        page.run()
+
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         return self.backend.wait_until_idle(timeout_s)
 

@@ -215,3 +215,11 @@ def test_why_this_label_follows_the_analyze_text_until_the_student_types(window)
     page.text_box.setPlainText("my own sentence")
     window.facade.set_current_text("Something else entirely.")
     assert page.text_box.toPlainText() == "my own sentence"
+
+
+def test_explain_text_hook_for_other_views(view):
+    view.explain_text("Dreadful. A total waste of two hours.", model="tiny-gru-cls")
+    assert view.wait_until_idle(60)
+    page = view.page("explain")
+    assert view.tabs.currentWidget() is page
+    assert page.explanation.model == "tiny-gru-cls" and page.explanation.text.startswith("Dreadful")
