@@ -204,6 +204,15 @@ def test_gate_activations_cover_every_token_and_unit(arch, names):
         X.gate_activations(model, text, layer=2)
 
 
+def test_gates_of_bidirectional_models():
+    tokenizer = tiny_tokenizer()
+    one = loaded(tiny_model("lstm", "classification", tokenizer, bidirectional=True, num_layers=1), tokenizer)
+    assert X.gate_activations(one, "a great film").hidden.shape == (3, 12)  # the forward direction
+    two = loaded(tiny_model("lstm", "classification", tokenizer, bidirectional=True, num_layers=2), tokenizer)
+    with pytest.raises(InputError, match="reads in both directions with 2 layers"):
+        X.gate_activations(two, "a great film")
+
+
 @pytest.mark.parametrize("arch", ["lstm", "gru", "resnet_lstm"])
 def test_beam_tree_holds_kept_and_pruned_hypotheses(arch):
     tokenizer = tiny_tokenizer()
