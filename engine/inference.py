@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -329,16 +330,44 @@ class IncrementalSession:
         self._features: Tensor | None = None  # [T, D] outputs of the recurrent stack
         self._states: OrderedDict[int, Any] = OrderedDict()  # position -> state after that many tokens
         self.fed_tokens = 0  # tokens fed to the network by the last update (for tests and benchmarks)
+        self._encoded: tuple[str, list[int], list[Token]] = ("", [], [])  # the last text and its tokens, together
 
     def reset(self) -> None:
         self.text, self.ids, self.tokens, self._features = "", [], [], None
+        self._encoded = ("", [], [])
         self._states.clear()
+
+    def _encode(self, text: str) -> tuple[list[int], list[Token]]:
+        """Tokenise ``text``, re-reading only from a little before where it differs from the last text.
+
+        Re-encoding a 10,000-word text on every keystroke costs more than the network does (and the tokenizer
+        holds the GIL, freezing the window). Tokens never cross whitespace, so the text is re-encoded from a
+        whitespace gap some way before the first changed character; a few tokens of overlap must come out
+        exactly as before, otherwise (a ``<br />`` or a combining mark across the seam) the whole text is encoded.
+        """
+        tokenizer = self.model.tokenizer
+        old_text, old_ids, old_tokens = self._encoded
+        if len(old_tokens) >= _RETOKENIZE_MIN_TOKENS:
+            same = _common_prefix_length(old_text, text)
+            start = bisect.bisect_left(old_tokens, same - _RETOKENIZE_MARGIN_CHARS, key=lambda t: t.end)
+            seam = max(0, start - _RETOKENIZE_OVERLAP)
+            while seam > 0 and not text[old_tokens[seam].start - 1].isspace():
+                seam -= 1
+            if seam > 0:
+                offset = old_tokens[seam].start
+                tail = tokenizer.encode(text[offset:])
+                shifted = [Token(t.text, t.start + offset, t.end + offset) for t in tail.tokens]
+                overlap = start - seam
+                if shifted[:overlap] == old_tokens[seam:start] and tail.ids[:overlap] == old_ids[seam:start]:
+                    return old_ids[:seam] + tail.ids, old_tokens[:seam] + shifted
+        encoded = tokenizer.encode(text)
+        return encoded.ids, encoded.tokens
 
     @torch.inference_mode()
     def update(self, text: str) -> "IncrementalSession":
-        encoded = self.model.tokenizer.encode(text)
-        self.text, self.tokens = text, encoded.tokens
-        ids = encoded.ids
+        ids, tokens = self._encode(text)
+        self._encoded = (text, ids, tokens)
+        self.text, self.tokens = text, tokens
         if not self.model.supports_step:
             self.ids, self.fed_tokens = ids, len(ids)
             return self
@@ -399,6 +428,23 @@ class IncrementalSession:
         if not model.supports_step or not self.ids:
             return model.next_words(self.text, k)
         return model._candidates(model.module.lm_head(self._features[-1]), k)
+
+
+_RETOKENIZE_MIN_TOKENS = 256  # shorter texts are simply encoded again
+_RETOKENIZE_MARGIN_CHARS = 64  # re-read at least this far before the first changed character
+_RETOKENIZE_OVERLAP = 4  # tokens that must re-encode identically at the seam
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    """Length of the common prefix of two strings, by binary search over slice comparisons (done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def perplexity_from_loss(loss: float) -> float:
