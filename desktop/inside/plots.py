@@ -164,12 +164,18 @@ def draw_gates(figure: Figure, gates, max_units: int = 64) -> Table:
 
 
 # -- beam search ------------------------------------------------------------------------------------------
-def draw_beam_tree(figure: Figure, tree) -> Table:
+def draw_beam_tree(figure: Figure, tree, pruned_per_kept: int = 2) -> Table:
+    """The search tree; each step draws its kept hypotheses and the best ``pruned_per_kept`` x width pruned ones
+    (the data table lists them all, with a ``drawn`` column)."""
     figure.clear()
     ax = figure.add_subplot(1, 1, 1)
     by_step: dict[int, list] = {}
-    for node in tree.nodes:
-        by_step.setdefault(node.step, []).append(node)
+    limit = max(3, pruned_per_kept * tree.beam_width)
+    for node in tree.nodes:  # candidates come best first, so the first pruned ones are the nearest misses
+        column = by_step.setdefault(node.step, [])
+        if node.kept or sum(not n.kept for n in column) < limit:
+            column.append(node)
+    drawn = {n.id for nodes in by_step.values() for n in nodes}
     tallest = max(len(nodes) for nodes in by_step.values())
     y = {}
     for step, nodes in by_step.items():
@@ -178,6 +184,8 @@ def draw_beam_tree(figure: Figure, tree) -> Table:
             y[node.id] = -(row + offset)
     font = max(5.0, min(9.0, 260 / max(1, tallest)))
     for node in tree.nodes[1:]:
+        if node.id not in drawn:
+            continue
         color = BEST if node.best else KEPT if node.kept else PRUNED
         ax.plot([node.step - 1, node.step], [y[node.parent], y[node.id]], color=color,
                 linewidth=2.2 if node.best else 1.0 if node.kept else 0.6,
@@ -196,12 +204,14 @@ def draw_beam_tree(figure: Figure, tree) -> Table:
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
+    hidden = len(tree.nodes) - len(drawn)
     ax.set_title(f"Beam search, width {tree.beam_width}: kept (blue), pruned (grey, dashed), best (orange); "
-                 "numbers are summed log-probabilities", fontsize=9)
+                 "numbers are summed log-probabilities" + (f"; {hidden} weaker pruned ones not drawn" if hidden else ""),
+                 fontsize=9)
     figure.tight_layout()
-    header = ["id", "step", "parent", "token", "score", "kept", "finished", "best"]
-    rows = [[n.id, n.step, "" if n.parent is None else n.parent, n.token, n.score, n.kept, n.finished, n.best]
-            for n in tree.nodes]
+    header = ["id", "step", "parent", "token", "score", "kept", "finished", "best", "drawn"]
+    rows = [[n.id, n.step, "" if n.parent is None else n.parent, n.token, n.score, n.kept, n.finished, n.best,
+             n.id in drawn] for n in tree.nodes]
     return header, rows
 
 
