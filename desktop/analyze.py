@@ -191,6 +191,7 @@ class AnalyzeView(QWidget):
     """Live analysis of the text being typed, with next words and continuations."""
 
     analysis_did_finish = Signal(object)  # AnalyzeOutcome
+    view_did_request_explanation = Signal(str, str)  # text, model
     sentences_did_finish = Signal()
     continuations_did_finish = Signal(list)
     models_did_change = Signal()
@@ -344,6 +345,15 @@ class AnalyzeView(QWidget):
         self.cards_layout = QVBoxLayout(self.cards_box)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
         self.cards_layout.addStretch(1)
+        self.explain_button = QPushButton(self.tr("Why this label?"))
+        self.explain_button.setObjectName("explain")
+        self.explain_button.setIcon(icon("inside"))
+        self.explain_button.setToolTip(self.tr("Show which words pushed the first model toward its label (Ctrl+I)"))
+        self.explain_button.clicked.connect(self.request_explanation)
+        self.explain_button.setVisible(False)  # the main window shows it when the Inside view is available
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.request_explanation,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.cards_layout.insertWidget(0, self.explain_button, 0, Qt.AlignmentFlag.AlignRight)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.cards_box)
@@ -535,6 +545,11 @@ class AnalyzeView(QWidget):
         cursor.insertText(insertion_for(before, self._suggestions[index].word))
         self.editor.setTextCursor(cursor)
         self.editor.setFocus()
+
+    def request_explanation(self) -> None:
+        models = self.chosen_models()
+        if self.explain_button.isVisibleTo(self) and models and self.text().strip():
+            self.view_did_request_explanation.emit(self.text(), models[0])
 
     # -- sentences ------------------------------------------------------------------------------------------
     def _analyze_sentences(self) -> None:

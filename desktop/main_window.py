@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
             self._inside_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.tabs.addTab(self._inside_placeholder, icon("inside"), self.tr("&Inside the model"))
             self.tabs.currentChanged.connect(self._tab_did_change)
+            self.analyze.explain_button.setVisible(True)
+            self.analyze.view_did_request_explanation.connect(self.explain)
         self.analyze.example_batch_button.clicked.connect(self.show_example_batch)
         self._build_status_bar()
         self._build_menus()
@@ -115,6 +117,15 @@ class MainWindow(QMainWindow):
                 if view_started is not None:
                     view_started.emit()  # the engine started before the view existed
         return self._inside_view
+
+    def explain(self, text: str, model: str) -> None:
+        """The Analyze view's "Why this label?": the Inside view's explanation of the same text and model."""
+        inside = self.inside
+        if inside is None or not hasattr(inside, "explain_text"):
+            self.analyze.explain_button.setVisible(False)
+            return
+        self.tabs.setCurrentWidget(inside)
+        inside.explain_text(text, model)
 
     def _tab_did_change(self, index: int) -> None:
         if self._inside_placeholder is not None and self.tabs.widget(index) is self._inside_placeholder:

@@ -96,6 +96,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Why this label?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show which words pushed the first model toward its label (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sentence</source>
         <translation>Frase</translation>
     </message>

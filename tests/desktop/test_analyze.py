@@ -137,3 +137,18 @@ def test_read_text_file_refuses_what_is_not_text(tmp_path):
         read_text_file(tmp_path / "b.bin")
     with pytest.raises(InputError, match="cannot read"):
         read_text_file(tmp_path / "missing.txt")
+
+
+def test_why_this_label_opens_the_inside_view_on_the_same_text(qtbot, window):
+    view = window.analyze
+    view.set_chosen_models(["tiny-lstm-cls"])
+    with qtbot.waitSignal(view.analysis_did_finish, timeout=10_000):
+        view.set_text("The ending was bad but the acting was great")
+    window.facade.wait_until_idle()
+    assert view.explain_button.isVisibleTo(view)
+    with qtbot.waitSignal(view.view_did_request_explanation, timeout=5_000) as blocker:
+        qtbot.mouseClick(view.explain_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["The ending was bad but the acting was great", "tiny-lstm-cls"]
+    assert window.tabs.currentWidget() is window.inside
+    assert window.facade.wait_until_idle(60)
+    assert window.inside.page("explain").text_box.toPlainText() == "The ending was bad but the acting was great"

@@ -144,3 +144,31 @@ def test_desktop_never_imports_torch():
             if any(n == "torch" or n.startswith("torch.") for n in names):
                 offenders.append(str(path.relative_to(root)))
     assert not offenders
+
+
+def test_out_of_memory_offers_the_cpu_and_the_app_keeps_working(qtbot, window, shown_messages):
+    def runs_out(engine):
+        raise type("OutOfMemoryError", (RuntimeError,), {})("CUDA out of memory. Tried to allocate 9.00 GiB")
+
+    with qtbot.waitSignal(window.facade.device_did_change, timeout=10_000):
+        window.facade.run(runs_out)
+    window.facade.wait_until_idle()
+    assert shown_messages[-1][0] == "oom" and "CPU" in shown_messages[-1][2]
+    assert window.settings.device == "cpu" and window.facade.engine.device_choice.device.type == "cpu"
+    with qtbot.waitSignal(window.analyze.analysis_did_finish, timeout=10_000):
+        window.analyze.set_text("still working")
+
+
+def test_drops_onto_the_window_go_where_they_belong(qtbot, window, tmp_path):
+    from tests.helpers import save_tiny
+
+    plugin = save_tiny(tmp_path / "plugins", "gru", "classification", name="dropped-model")
+    with qtbot.waitSignal(window.plugins.plugin_did_install, timeout=10_000):
+        window.open_paths([plugin])
+    window.facade.wait_until_idle()
+    assert "dropped-model" in [m.name for m in window.facade.models()]
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("fine", encoding="utf-8")
+    window.open_paths([folder])
+    assert window.tabs.currentWidget() is window.batch and window.batch.input_paths() == [str(folder)]
