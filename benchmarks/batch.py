@@ -182,14 +182,14 @@ def run_sentido(engine, model: str, source: Path, folder: Path, quantize: bool, 
 def fp16_weight_accuracy(engine, model: str, texts: list[str], gold: list[str], batch_size: int) -> float:
     import copy
 
-    from sentido.engine.batch.runner import classify
+    from sentido.engine.batch.analysis import classify, token_ids
     from sentido.engine.inference import LoadedModel
 
     loaded = engine.load(model)
     module = copy.deepcopy(loaded.module).half().float().eval()
     rounded = LoadedModel(loaded.name, loaded.spec, module, loaded.tokenizer, loaded.device)
     with torch.inference_mode():
-        probs, _ = classify(rounded, texts, batch_size)
+        probs, _ = classify(rounded, token_ids(rounded, texts), batch_size)
     labels = [rounded.labels[int(p.argmax())] if p is not None else None for p in probs]
     return accuracy(labels, gold)
 

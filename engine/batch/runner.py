@@ -1,25 +1,29 @@
 """The batch run loop: stream documents from every input, analyse them in chunks with each model, commit.
 
-One chunk is a few hundred to a few thousand documents (sized to take about half a second, so a cancel is seen
-quickly); within a chunk the engine sorts texts by length and packs each batch, so padding costs nothing.
-A text longer than a model's window (``ModelSpec.max_length`` tokens) is cut into consecutive windows that are
-analysed like separate texts; the document's probabilities are the token-weighted mean of its windows'
-(a 40-token tail counts 40/512 as much as a full window), and its label and score follow from that mean.
+Two threads share the work: a reader thread opens the files, decodes them, parses records and tokenises each
+chunk (in Rust, without the GIL), while the calling thread runs the models and writes. On this project's 2-core
+machines torch gets one intra-op thread by default (``BatchOptions.threads``): a recurrent layer is hundreds of
+small matrix products in a row, and with two threads each waits at a barrier for the other, which is slower as
+soon as anything else runs on the machine (20x slower on a loaded one); the second core reads and tokenises.
+
+One chunk is a few dozen to a few thousand documents, sized to take about half a second to analyse, so that a
+cancel is seen quickly; each chunk is committed to the output with where the reading stopped (see ``writers``).
 """
 
 from __future__ import annotations
 
-import copy
+import os
+import queue
+import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
-from torch import nn
 
+from sentido.engine.batch.analysis import classify, prepare_model, token_ids
 from sentido.engine.batch.readers import (
     STDIN, Document, RowProblem, SkipFile, format_of, list_inputs, open_source, peek_columns, read_documents,
 )
@@ -42,6 +46,7 @@ class BatchOptions:
     quantize: bool = False  # int8 dynamic quantization of LSTM/GRU/Linear layers (CPU)
     half: bool = False  # float16 weights (GPU)
     resume: bool = False  # continue an interrupted or cancelled run into the same output
+    threads: int | None = None  # torch threads for the models; None: one per core but one (left to the reader)
 
 
 @dataclass(eq=False)
@@ -103,59 +108,6 @@ class BatchSummary:
         }
 
 
-# -- models -------------------------------------------------------------------------------------------------------
-def prepare_model(loaded: LoadedModel, options: BatchOptions) -> LoadedModel:
-    """The model as the run uses it: int8-quantized or half-precision copies leave the engine's cached one as is."""
-    loaded._require("classification")
-    if options.quantize and options.half:
-        raise InputError("choose quantize (CPU) or half precision (GPU), not both")
-    if options.quantize:
-        if loaded.device.type != "cpu":
-            raise InputError(f"int8 quantization runs on the CPU; the engine uses {loaded.device} (use half precision there)")
-        # nn.RNN has no dynamic int8 kernel; its Linear layers are still quantized.
-        with warnings.catch_warnings():  # torch flags its int8 tensor API as deprecated; the kernels still run
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            module = torch.ao.quantization.quantize_dynamic(loaded.module, {nn.LSTM, nn.GRU, nn.Linear}, dtype=torch.qint8)
-    elif options.half:
-        if loaded.device.type == "cpu":
-            raise InputError("half precision needs a GPU; on the CPU use quantize instead")
-        module = copy.deepcopy(loaded.module).half()
-    else:
-        return loaded
-    return LoadedModel(loaded.name, loaded.spec, module.eval(), loaded.tokenizer, loaded.device)
-
-
-def token_ids(model: LoadedModel, texts: Sequence[str]) -> list[list[int]]:
-    """Token ids of many texts, tokenised in parallel in Rust; ``encode_batch_fast`` skips the character
-    offsets that batch output never shows (about 15% faster on IMDB reviews)."""
-    backend = model.tokenizer.backend
-    if hasattr(backend, "encode_batch_fast"):
-        return [enc.ids for enc in backend.encode_batch_fast(list(texts), add_special_tokens=False)]
-    return model.tokenizer.ids_batch(list(texts))
-
-
-def classify(model: LoadedModel, texts: Sequence[str], batch_size: int) -> tuple[list[torch.Tensor | None], list[int]]:
-    """Per text: combined label probabilities (None without tokens) and token count. See the module docstring."""
-    ids = token_ids(model, texts)
-    window = model.spec.max_length
-    pieces, owners, weights = [], [], []
-    for owner, seq in enumerate(ids):
-        for start in range(0, len(seq), window):
-            pieces.append(seq[start : start + window])
-            owners.append(owner)
-            weights.append(len(pieces[-1]))
-    lengths = [len(seq) for seq in ids]
-    if not pieces:
-        return [None] * len(texts), lengths
-    probs = model.probabilities(pieces, batch_size)
-    owner_index = torch.tensor(owners)
-    weight = torch.tensor(weights, dtype=probs.dtype)
-    combined = torch.zeros(len(texts), probs.size(1)).index_add_(0, owner_index, probs * weight[:, None])
-    totals = torch.zeros(len(texts)).index_add_(0, owner_index, weight)
-    return [combined[i] / totals[i] if lengths[i] else None for i in range(len(texts))], lengths
-
-
 # -- the run ------------------------------------------------------------------------------------------------------
 def output_columns(models: Sequence[LoadedModel], files: Sequence[Path]) -> tuple[list[str], list[str], list[str]]:
     """(all columns, probability labels, input columns) of a run's output."""
@@ -174,40 +126,49 @@ def output_columns(models: Sequence[LoadedModel], files: Sequence[Path]) -> tupl
     return ours + [f"input_{c}" if c in ours else c for c in inputs], labels, list(inputs)
 
 
-class _Run:
-    def __init__(self, files: list[Path], models: list[LoadedModel], journal: Journal, options: BatchOptions,
-                 state: ProgressState, labels: list[str], input_columns: list[str], explicit: set[Path]):
-        self.explicit = explicit
-        self.files, self.models, self.journal, self.options, self.state = files, models, journal, options, state
-        self.labels, self.input_columns = labels, input_columns
-        saved = journal.resumed or {}
+@dataclass
+class _Chunk:
+    """Documents read and tokenised by the reader thread, with the reader's state right after the last of them."""
+
+    items: list[tuple[str, Document]]
+    ids: list[list[list[int]]]  # per model
+    saved: dict[str, Any]  # position, file statuses, skips, warnings, bad rows: what a commit records
+    problems: list[list[Any]]  # errors-report lines met since the previous chunk
+    current_file: str
+    bytes_done: int
+    final: bool = False
+
+
+class _Reader:
+    """Runs in its own thread: files -> documents -> tokenised chunks, into a short queue (memory stays flat)."""
+
+    def __init__(self, files: list[Path], explicit: set[Path], models: list[LoadedModel], options: BatchOptions,
+                 saved: dict[str, Any]):
+        self.files, self.explicit, self.models, self.options = files, explicit, models, options
         self.position: list[int] = saved.get("position", [0, 0])
-        self.counts: dict[str, dict[str, int]] = saved.get("label_counts", {m.name: {} for m in models})
-        self.file_status: dict[str, str] = saved.get("file_status", {})
+        # Saved without the (many) "done" entries: every file before the position that was not skipped is done.
+        self.file_status: dict[str, str] = {str(p): "done" for p in files[: self.position[0]]}
+        self.file_status.update(saved.get("file_status", {}))
         self.skipped: list[list[str]] = saved.get("skipped", [])
-        self.warnings: list[str] = saved.get("warnings", []) + journal.notes
-        self.rows_written: int = saved.get("rows_written", 0)
-        self.documents: int = saved.get("documents", 0)
+        self.warnings: list[str] = saved.get("warnings", [])
         self.bad_rows: int = saved.get("bad_rows", 0)
         self.problems: list[list[Any]] = []
         self.sizes = [None if p == STDIN else p.stat().st_size for p in files]
         self.source = None
-        self.tokens = 0
-        state.files_done = sum(1 for s in self.file_status.values() if s == "done")
+        self.current = ""
+        self.target = options.batch_size  # documents per chunk; the model side adjusts it to its speed
+        self.stop = threading.Event()
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._work, name="sentido-batch-reader", daemon=True)
 
-    def saved_state(self) -> dict[str, Any]:
-        return {"position": self.position, "label_counts": self.counts, "file_status": self.file_status,
-                "skipped": self.skipped, "warnings": self.warnings, "rows_written": self.rows_written,
-                "documents": self.documents, "bad_rows": self.bad_rows}
-
-    # -- reading --------------------------------------------------------------------------------------------
-    def documents_stream(self) -> Iterator[tuple[str, Document]]:
+    # -- documents ------------------------------------------------------------------------------------------
+    def documents(self) -> Iterator[tuple[str, Document]]:
         """Documents from the committed position on; ``self.position`` always names the last one handed out."""
         first, skip = self.position
         for index in range(first, len(self.files)):
             path, key = self.files[index], str(self.files[index])
             fmt = format_of(path) or ("text" if path in self.explicit else "")
-            self.state.current_file = key
+            self.current = key
             self.file_status[key] = "running"
             done = 0
             try:
@@ -218,7 +179,7 @@ class _Run:
                 items = read_documents(self.source, fmt, self.options.text_column, self.options.per_line)
                 for number, item in enumerate(items, 1):
                     if index == first and number <= skip:
-                        continue
+                        continue  # done before the interruption
                     self.position = [index, number]
                     if isinstance(item, RowProblem):
                         self.bad_rows += 1
@@ -236,22 +197,111 @@ class _Run:
                 if self.source is not None:
                     self.source.finish()
                     for warning in self.source.warnings:
-                        text = f"{key}: {warning}"
-                        if text not in self.warnings:
-                            self.warnings.append(text)
+                        if f"{key}: {warning}" not in self.warnings:
+                            self.warnings.append(f"{key}: {warning}")
                             self.problems.append([key, "", "warning", warning])
                     self.source = None
             self.position = [index + 1, 0]
-            self.state.files_done = sum(1 for s in self.file_status.values() if s == "done")
-            self.state.notify()
 
-    # -- analysing ------------------------------------------------------------------------------------------
-    def analyse(self, chunk: list[tuple[str, Document]]) -> list[list[Any]]:
-        texts = [doc.text for _, doc in chunk]
-        results = [classify(model, texts, self.options.batch_size) for model in self.models]
-        self.tokens += sum(results[0][1])
+    def chunks(self) -> Iterator[_Chunk]:
+        items: list[tuple[str, Document]] = []
+        chars = 0
+        stream = self.documents()
+        try:
+            for item in stream:
+                items.append(item)
+                chars += len(item[1].text)
+                if len(items) >= self.target or chars >= MAX_CHUNK_CHARS:
+                    yield self._chunk(items)
+                    items, chars = [], 0
+                if self.stop.is_set():
+                    return
+        finally:
+            stream.close()  # closes the file being read
+        yield self._chunk(items, final=True)
+
+    def _chunk(self, items: list[tuple[str, Document]], final: bool = False) -> _Chunk:
+        texts = [doc.text for _, doc in items]
+        ids = [token_ids(model, texts) if texts else [] for model in self.models]
+        unfinished = {key: status for key, status in self.file_status.items() if status != "done"}
+        saved = {"position": list(self.position), "file_status": unfinished, "skipped": [list(s) for s in self.skipped],
+                 "warnings": list(self.warnings), "bad_rows": self.bad_rows}
+        finished = sum(s or 0 for s in self.sizes[: self.position[0]])
+        bytes_done = finished + (self.source.bytes_read if self.source is not None else 0)
+        problems, self.problems = self.problems, []
+        return _Chunk(items, ids, saved, problems, self.current, bytes_done, final)
+
+    # -- the thread -----------------------------------------------------------------------------------------
+    def _work(self) -> None:
+        try:
+            for chunk in self.chunks():
+                while not self._offer(chunk):
+                    if self.stop.is_set():
+                        return
+        except BaseException as exc:  # handed to the model side, which raises it
+            self._offer(exc, wait=True)
+
+    def _offer(self, item, wait: bool = False) -> bool:
+        try:
+            self.queue.put(item, timeout=None if wait else 0.1)
+            return True
+        except queue.Full:
+            return False
+
+    def next(self) -> _Chunk:
+        item = self.queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self, patience: float = 10.0) -> None:
+        """Stop the thread, emptying the queue so that it is never stuck on a full one. A thread blocked reading
+        standard input is left behind after ``patience`` seconds (it is a daemon; nothing it holds is needed)."""
+        self.stop.set()
+        deadline = time.monotonic() + patience
+        while self.thread.is_alive() and time.monotonic() < deadline:
+            try:
+                self.queue.get(timeout=0.1)
+            except queue.Empty:
+                pass
+
+
+class _Run:
+    """The model side: analyse each chunk the reader hands over, commit it, report progress."""
+
+    def __init__(self, files: list[Path], models: list[LoadedModel], journal: Journal, options: BatchOptions,
+                 state: ProgressState, labels: list[str], input_columns: list[str], explicit: set[Path]):
+        self.models, self.journal, self.options, self.state = models, journal, options, state
+        self.labels, self.input_columns = labels, input_columns
+        saved = dict(journal.resumed or {})
+        saved["warnings"] = saved.get("warnings", []) + journal.notes
+        self.reader = _Reader(files, explicit, models, options, saved)
+        self.saved = {key: saved[key] for key in ("position", "file_status", "skipped", "warnings", "bad_rows") if key in saved}
+        self.counts: dict[str, dict[str, int]] = saved.get("label_counts", {m.name: {} for m in models})
+        self.rows_written: int = saved.get("rows_written", 0)
+        self.documents: int = saved.get("documents", 0)
+        self.tokens = 0
+        self.total_bytes = None if any(s is None for s in self.reader.sizes) else sum(self.reader.sizes)
+        self._update_files(self.reader.file_status)
+
+    @property
+    def skipped(self) -> list[list[str]]:
+        return self.saved.get("skipped", [])
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.saved.get("warnings", [])
+
+    @property
+    def bad_rows(self) -> int:
+        return self.saved.get("bad_rows", 0)
+
+    def analyse(self, chunk: _Chunk) -> list[list[Any]]:
+        results = [classify(model, ids, self.options.batch_size) for model, ids in zip(self.models, chunk.ids)]
+        if results:
+            self.tokens += sum(results[0][1])
         rows = []
-        for i, (source, doc) in enumerate(chunk):
+        for i, (source, doc) in enumerate(chunk.items):
             own = [doc.columns.get(c) for c in self.input_columns]
             for model, (probs, lengths) in zip(self.models, results):
                 analysis = model.make_analysis(doc.text, [], probs[i])
@@ -263,63 +313,62 @@ class _Run:
                 rows.append([source, doc.row, model.name, analysis.label, score, *p, lengths[i], *own])
         return rows
 
-    def commit(self, rows: list[list[Any]], documents: int) -> None:
+    def commit(self, rows: list[list[Any]], chunk: _Chunk) -> None:
         self.rows_written += len(rows)
-        self.documents += documents
-        self.journal.commit(rows, self.problems, self.saved_state())
-        self.problems = []
+        self.documents += len(chunk.items)
+        self.saved = chunk.saved
+        state = {**chunk.saved, "label_counts": self.counts, "rows_written": self.rows_written, "documents": self.documents}
+        self.journal.commit(rows, chunk.problems, state)
 
-    def progress(self, started: float, done_before: int, bytes_before: int) -> None:
+    def _update_files(self, unfinished: dict[str, str]) -> None:
+        position = self.saved.get("position", [0, 0])[0]
+        status = {str(p): "done" for p in self.reader.files[:position]}
+        status.update(unfinished)
+        self.state.file_status = status
+        self.state.files_done = sum(1 for s in status.values() if s == "done")
+
+    def progress(self, chunk: _Chunk, started: float, done_before: int, bytes_before: int) -> None:
         state, elapsed = self.state, max(time.perf_counter() - started, 1e-9)
         state.rows_done, state.rows_written = self.documents, self.rows_written
         state.docs_per_s = (self.documents - done_before) / elapsed
         state.tokens_per_s = self.tokens / elapsed
-        state.file_status = dict(self.file_status)
-        if any(size is None for size in self.sizes):
+        state.current_file = chunk.current_file
+        self._update_files(chunk.saved["file_status"])
+        if self.total_bytes is None:
             state.fraction = state.eta_s = None
         else:
-            total = sum(self.sizes) or 1
-            done = self.bytes_done()
-            state.fraction = min(1.0, done / total)
-            rate = (done - bytes_before) / elapsed
-            state.eta_s = (total - done) / rate if rate > 0 else None
+            state.fraction = min(1.0, chunk.bytes_done / (self.total_bytes or 1))
+            rate = (chunk.bytes_done - bytes_before) / elapsed
+            state.eta_s = (self.total_bytes - chunk.bytes_done) / rate if rate > 0 else None
         state.notify()
-
-    def bytes_done(self) -> int:
-        finished = sum(s or 0 for s in self.sizes[: self.position[0]])
-        return finished + (self.source.bytes_read if self.source is not None else 0)
 
     def run(self) -> bool:
         """Analyse everything from the committed position; True when cancelled."""
-        started, done_before, bytes_before = time.perf_counter(), self.documents, self.bytes_done()
         if self.state.cancelled:
             return True
-        target = max(self.options.batch_size * 4, 256)
-        stream = self.documents_stream()
-        chunk: list[tuple[str, Document]] = []
-        chars = 0
-        for item in stream:
-            chunk.append(item)
-            chars += len(item[1].text)
-            if len(chunk) < target and chars < MAX_CHUNK_CHARS:
-                continue
-            tick = time.perf_counter()
-            self.commit(self.analyse(chunk), len(chunk))
-            rate = len(chunk) / max(time.perf_counter() - tick, 1e-6)
-            target = int(min(max(rate * CHUNK_SECONDS, self.options.batch_size), 8192))
-            chunk, chars = [], 0
-            self.progress(started, done_before, bytes_before)
-            if self.state.cancelled:
-                stream.close()  # runs the stream's cleanup: the open file is closed, the position kept
-                for key, status in self.file_status.items():
-                    if status == "running":
-                        self.file_status[key] = "cancelled"
-                self.commit([], 0)
-                self.progress(started, done_before, bytes_before)
-                return True
-        self.commit(self.analyse(chunk) if chunk else [], len(chunk))
-        self.progress(started, done_before, bytes_before)
-        return False
+        started, done_before = time.perf_counter(), self.documents
+        bytes_before = sum(s or 0 for s in self.reader.sizes[: self.reader.position[0]])
+        self.reader.thread.start()
+        try:
+            while True:
+                chunk = self.reader.next()
+                tick = time.perf_counter()
+                self.commit(self.analyse(chunk), chunk)
+                rate = len(chunk.items) / max(time.perf_counter() - tick, 1e-6)
+                self.reader.target = int(min(max(rate * CHUNK_SECONDS, self.options.batch_size), 8192))
+                self.progress(chunk, started, done_before, bytes_before)
+                if chunk.final:
+                    return False
+                if self.state.cancelled:
+                    break
+        finally:
+            self.reader.close()
+        # Cancelled: the last commit is where a resume starts; record that the file in progress was cancelled.
+        cancelled = {k: ("cancelled" if v == "running" else v) for k, v in chunk.saved["file_status"].items()}
+        chunk = _Chunk([], [], {**chunk.saved, "file_status": cancelled}, [], chunk.current_file, chunk.bytes_done)
+        self.commit([], chunk)
+        self.progress(chunk, started, done_before, bytes_before)
+        return True
 
 
 def _fingerprint(files: list[Path], models: Sequence[str], options: BatchOptions) -> dict[str, Any]:
@@ -335,7 +384,7 @@ def _fingerprint(files: list[Path], models: Sequence[str], options: BatchOptions
 
 def _is_own_output(path: Path, output: Path) -> bool:
     """Files this run writes (or an earlier run into the same output wrote) are never read as inputs."""
-    if path == STDIN or path.resolve().parent != output.parent:
+    if path == STDIN or path.resolve().parent != output.resolve().parent:
         return False
     return path.name.startswith(output.name) or path.name.startswith(errors_path(output).name)
 
@@ -371,12 +420,17 @@ def run_batch(
     state.files_total = len(files)
     explicit = {Path(p) for p in inputs if str(p) != "-" and Path(p).is_file()}
     run = _Run(files, loaded, journal, options, state, labels, input_columns, explicit)
+    threads = torch.get_num_threads()
+    if engine.device.type == "cpu":
+        torch.set_num_threads(options.threads or max(1, (os.cpu_count() or 2) - 1))
     try:
         with torch.inference_mode():
             cancelled = run.run()
     except BaseException:
         journal.close()  # what was committed stays; resume continues from it
         raise
+    finally:
+        torch.set_num_threads(threads)
     report = journal.finalise(resumable=cancelled)
     state.cancelled = cancelled
     return BatchSummary(
