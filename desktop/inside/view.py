@@ -8,6 +8,19 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from sentido.desktop.inside.backend import Backend
 
+# Imported here (not when the view is built) so that importing this module on an idle worker, as the main window
+# does, also pays matplotlib's import time before the first visit. Without matplotlib (the `gui` extra) the tab
+# explains what to install instead of failing.
+try:
+    from sentido.desktop.inside.beam_page import BeamPage
+    from sentido.desktop.inside.explain_page import ExplainPage
+    from sentido.desktop.inside.memory_page import GatesPage, MemoryPage
+    from sentido.desktop.inside.neighbours_page import NeighboursPage
+except ImportError as exc:  # pragma: no cover - the test environment has matplotlib
+    PAGES_UNAVAILABLE: ImportError | None = exc
+else:
+    PAGES_UNAVAILABLE = None
+
 
 class InsideView(QWidget):
     """Built over the main window's ``EngineFacade`` (work shares its interactive lane) or a plain ``Engine``.
@@ -26,13 +39,8 @@ class InsideView(QWidget):
         self.tabs.setObjectName("inside-tabs")
         layout.addWidget(self.tabs)
         self.pages: dict[str, QWidget] = {}
-        try:  # matplotlib is in the `gui` extra; without it this tab explains what to install
-            from sentido.desktop.inside.beam_page import BeamPage
-            from sentido.desktop.inside.explain_page import ExplainPage
-            from sentido.desktop.inside.memory_page import GatesPage, MemoryPage
-            from sentido.desktop.inside.neighbours_page import NeighboursPage
-        except ImportError as exc:
-            message = QLabel(self.tr("The plots need matplotlib: pip install 'sentido[gui]' ({0})").format(exc))
+        if PAGES_UNAVAILABLE is not None:
+            message = QLabel(self.tr("The plots need matplotlib: pip install 'sentido[gui]' ({0})").format(PAGES_UNAVAILABLE))
             message.setWordWrap(True)
             self.tabs.addTab(message, self.tr("Unavailable"))
             return
