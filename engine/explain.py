@@ -107,7 +107,7 @@ class Explanation:
     tokens: list[Token]
     attributions: np.ndarray  # [T, L]: each token's push toward each label (centred log-probability)
     attention: np.ndarray | None = None  # [T], sums to 1
-    completeness_gap: float | None = None  # |sum of attributions - (output(text) - output(no words))|, IG only
+    completeness_gap: float | None = None  # |sum of attributions - (output(text) - output(all <unk>))|, IG only
 
     def toward(self, label: str | None = None) -> np.ndarray:
         """Signed attribution of each token toward ``label`` (default: the predicted one)."""
