@@ -102,26 +102,30 @@ else:
         return [save_tiny(folder, "lstm", "classification"), save_tiny(folder, "lstm", "language-model")]
 
     def choose_models(kind: str, folder: Path):
-        """(plugin paths, sentiment model, language model, description)."""
+        """(plugin paths, sentiment model, language model, description), per task: shipped when present."""
         from sentido.engine.api import Engine
         from sentido.engine.errors import SentidoError
 
-        if kind in ("auto", "shipped"):
-            engine = Engine("cpu")
-            shipped = [m for m in engine.models() if m.plugin.source == "shipped"]
-            if shipped:
-                try:
-                    return [], engine.default_model("classification"), engine.default_model("language-model"), "shipped models"
-                except SentidoError:
-                    pass
-            if kind == "shipped":
-                raise SystemExit("no shipped models in resources/models (run make models)")
         if kind == "tiny":
             paths = tiny_plugins(folder)
             return paths, "tiny-lstm-cls", "tiny-lstm-lm", "tiny test models (12 units): NOT representative"
-        paths = standin_plugins(folder)
-        return paths, "standin-sentiment-lstm", "standin-nextword-lstm", \
-            "random-weight stand-ins of the shipped sizes (no shipped models found)"
+        shipped = {}
+        if kind in ("auto", "shipped"):
+            engine = Engine("cpu")
+            for task in ("classification", "language-model"):
+                if any(m.plugin.source == "shipped" for m in engine.models(task)):
+                    try:
+                        shipped[task] = engine.default_model(task)
+                    except SentidoError:
+                        pass
+            if kind == "shipped" and len(shipped) < 2:
+                raise SystemExit("shipped sentiment and next-word models are needed in resources/models (make models)")
+        paths = [] if len(shipped) == 2 else standin_plugins(folder)
+        sentiment = shipped.get("classification", "standin-sentiment-lstm")
+        lm = shipped.get("language-model", "standin-nextword-lstm")
+        described = ", ".join(f"{name} ({'shipped' if name in shipped.values() else 'random-weight stand-in of the shipped size'})"
+                              for name in (sentiment, lm))
+        return paths, sentiment, lm, described
 
     def summary(samples: list[float]) -> dict:
         ordered = sorted(samples)
