@@ -279,26 +279,27 @@ class PluginsView(QWidget):
             if not trusted:
                 self.show_problems(info.name, [self.tr("Not installed: it carries Python code and was not trusted.")])
                 return False
+        from sentido.engine import paths
         from sentido.engine.commands.plugins import install_plugin
 
-        try:
-            install_plugin(root, trust=trusted)
-        except PluginError as exc:
-            if "already installed" in str(exc) and self.ask_replace(manifest.plugin.name):
-                try:
-                    install_plugin(root, trust=trusted, force=True)
-                except SentidoError as again:
-                    self.show_problems(manifest.plugin.name, [str(again)])
-                    return False
-            else:
-                self.show_problems(manifest.plugin.name, [str(exc)])
-                return False
-        except (SentidoError, OSError) as exc:
-            self.show_problems(manifest.plugin.name, [str(exc)])
-            return False
-        self.problems.setVisible(False)
         name = manifest.plugin.name
-        self.facade.reload_plugins(on_done=lambda _r: self.plugin_did_install.emit(name))
+        force = (paths.user_plugin_dir() / name).exists()
+        if force and not self.ask_replace(name):
+            return False
+
+        def installed(_target):
+            self.problems.setVisible(False)
+            self.facade.reload_plugins(on_done=lambda _r: self.plugin_did_install.emit(name))
+
+        def failed(exc):
+            if isinstance(exc, (SentidoError, OSError)):
+                self.show_problems(name, [str(exc)])
+            else:
+                show_exception(self, exc)
+
+        # Copying a bundle (megabytes of weights) is file work: it runs on the worker, never on the GUI thread.
+        self.facade.run(lambda engine: install_plugin(root, trust=trusted, force=force),
+                        on_done=installed, on_error=failed)
         return True
 
     def show_problems(self, name: str, problems: list[str]) -> None:

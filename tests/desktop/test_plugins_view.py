@@ -154,3 +154,19 @@ def test_built_in_plugins_cannot_be_removed(window):
     _select(window.plugins, "sentido-lstm")
     assert not window.plugins.remove_button.isEnabled()
     assert window.plugins.toggle_button.isEnabled()
+
+
+def test_loading_an_installed_plugin_again_asks_before_replacing_it(qtbot, window, tmp_path):
+    path = save_tiny(tmp_path, "gru", "classification", name="twice")
+    with qtbot.waitSignal(window.plugins.plugin_did_install, timeout=10_000):
+        assert window.plugins.load_plugin(path)
+    window.facade.wait_until_idle()
+    asked = []
+    window.plugins.ask_replace = lambda name: asked.append(name) or False
+    assert not window.plugins.load_plugin(path)
+    assert asked == ["twice"]
+    window.plugins.ask_replace = lambda name: True
+    with qtbot.waitSignal(window.plugins.plugin_did_install, timeout=10_000):
+        assert window.plugins.load_plugin(path)
+    window.facade.wait_until_idle()
+    assert [p.name for p in window.facade.engine.plugins()].count("twice") == 1
