@@ -50,6 +50,7 @@ class TrainOptions:
     freeze_embeddings_epochs: int = 0  # pretrained embeddings stay fixed this many epochs first
     checkpoint_every: int = 200  # steps between mid-epoch checkpoints
     max_minutes: float = 0.0  # stop at the end of the epoch that passes this wall-clock budget (0: none)
+    average_final: bool = False  # try the mean of the best and the final weights; keep it if validation is better
     amp: bool = True  # mixed precision on CUDA
 
 
@@ -68,6 +69,7 @@ class TrainResult:
     seconds: float = 0.0
     steps: int = 0
     stopped: str = ""
+    averaged: dict[str, Any] | None = None  # set when the kept weights average the best and final epochs
 
 
 def hardware_summary(device: torch.device) -> str:
@@ -299,12 +301,39 @@ class _Loop:
         elif self.checkpoint is not None:
             self.checkpoint.load_best(self.module)
 
+    def average_with_final(self, score: Callable[[], float]) -> None:
+        """Weight averaging of the best and the final epoch (a two-point SWA), kept only if validation improves.
+
+        The module holds the final weights when this runs (also after a resumed, finished run).
+        """
+        history = self.state["history"]
+        if not history or self.state["best_epoch"] == history[-1]["epoch"]:
+            return  # the final weights are the best ones: nothing to average
+        final = {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+        if self.best_state is None and self.checkpoint is not None:
+            self.checkpoint.load_best(self.module)
+            self.best_state = {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+        if self.best_state is None:
+            return
+        mean = {k: (v + final[k]) / 2 if v.is_floating_point() else v for k, v in self.best_state.items()}
+        self.module.load_state_dict(mean)
+        value = score()
+        best = float(self.state["best_metric"])
+        better = value > best if self.higher else value < best
+        self.report({"event": "message", "text": f"average of epochs {self.state['best_epoch']} and {history[-1]['epoch']}: "
+                                                 f"validation {value:.4f} vs best epoch {best:.4f} -> "
+                                                 f"{'kept' if better else 'not kept'}"})
+        if better:
+            self.averaged = {"epochs": [self.state["best_epoch"], history[-1]["epoch"]], "validation": value,
+                             "best_epoch_validation": best}
+            self.best_state = mean
+
     def result(self) -> TrainResult:
         self.restore_best()
         self.module.eval()
         return TrainResult(self.module, self.state["history"], self.state["best_epoch"],
                            float(self.state["best_metric"] or 0.0), self.state["elapsed"], self.state["global_step"],
-                           self.state["stopped"])
+                           self.state["stopped"], getattr(self, "averaged", None))
 
     def step_report(self, steps: int, loss: float, tokens_per_s: float, epoch_started: float, step_started_at: int) -> None:
         done_here = self.state["step_in_epoch"] - step_started_at
@@ -445,6 +474,9 @@ def train_classifier(
         loop.state["elapsed"] += time.monotonic() - last
         loop.end_epoch(metrics, "valid_accuracy", time.monotonic() - started)
     _set_embedding_trainable(module, True)
+    if options.average_final:
+        loop.average_with_final(
+            lambda: float((predict_ids(module, valid_ids, device, tokenizer.pad_id).argmax(1) == valid_y).float().mean()))
     return loop.result()
 
 
@@ -600,6 +632,8 @@ def train_language_model(
         loop.extra = {}
         loop.state["elapsed"] += time.monotonic() - last
         loop.end_epoch(metrics, "valid_perplexity", time.monotonic() - started)
+    if options.average_final:
+        loop.average_with_final(lambda: math.exp(min(lm_loss_on(module, valid_stream, device), 50.0)))
     return loop.result()
 
 

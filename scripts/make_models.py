@@ -76,13 +76,14 @@ SENTIMENT_COMMON = [
     "--data", str(EN_TRAIN), "--valid-split", "0.05", "--eval", f"imdb-heldout={IMDB_HELDOUT}",
     "--eval", f"sst2-dev={DATA / 'sst2' / 'dev.csv.gz'}", "--vocab-corpus", str(DATA / "imdb" / "unsup.txt.gz"),
     "--vocab-size", "30000", "--embeddings", str(W2V_EN), "--pooling", "mean_max", "--max-tokens", "400",
-    "--epochs", "5", "--patience", "2", "--batch-size", "64", "--lr", "2e-3", "--language", "en",
+    "--epochs", "5", "--patience", "2", "--batch-size", "64", "--lr", "2e-3", "--language", "en", "--average-final",
 ]
 LM_COMMON = [
     "--data", str(DATA / "wikitext2" / "train.txt.gz"), "--valid", str(DATA / "wikitext2" / "valid.txt"),
     "--vocab-size", "40000", "--min-frequency", "3", "--embedding-dim", "200",
     "--adaptive-cutoffs", "2000,10000", "--dropout", "0.4", "--embedding-dropout", "0.1", "--bptt", "35",
     "--batch-size", "64", "--lr", "2e-3", "--epoch-lr-decay", "0.7", "--clip", "0.5", "--language", "en",
+    "--average-final",
 ]
 
 RECIPES: dict[str, list[str]] = {

@@ -22,7 +22,8 @@ from sentido.engine.errors import InputError
 
 ARCHITECTURES = ("rnn", "lstm", "gru", "resnet_lstm")
 IDENTITY_SKIP = {"func", "resume", "out", "checkpoint", "threads", "epochs", "max_minutes", "patience", "debug",
-                 "device", "plugin_path", "command", "train_command", "half", "eval", "description", "name"}
+                 "device", "plugin_path", "command", "train_command", "half", "eval", "description", "name",
+                 "average_final"}
 
 
 def _model_options(p: argparse.ArgumentParser, task: str) -> None:
@@ -67,6 +68,8 @@ def _model_options(p: argparse.ArgumentParser, task: str) -> None:
     o.add_argument("--seed", type=int, default=13)
     o.add_argument("--max-minutes", type=float, default=0.0, help="stop after the epoch that passes this budget")
     o.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
+    o.add_argument("--average-final", action="store_true",
+                   help="at the end, average the best and the final epoch's weights; kept only if validation improves")
     o.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
     o.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     r = p.add_argument_group("output")
@@ -135,6 +138,7 @@ def _options(args) -> "TrainOptions":
         patience=args.patience, lr_decay=args.lr_decay, epoch_lr_decay=args.epoch_lr_decay, seed=args.seed, max_tokens=getattr(args, "max_tokens", 0),
         bptt=getattr(args, "bptt", 35), freeze_embeddings_epochs=args.freeze_embeddings_epochs if args.embeddings else 0,
         checkpoint_every=args.checkpoint_every, max_minutes=args.max_minutes, amp=not args.no_amp,
+        average_final=args.average_final,
     )
 
 
@@ -239,6 +243,14 @@ def _history_table(history: list[dict[str, Any]]) -> str:
     for row in history:
         lines.append(f"| {row['epoch']} | " + " | ".join(_fmt(row.get(k)) for k in keys) + " |")
     return "\n".join(lines)
+
+
+def _averaged_line(result) -> str:
+    if not result.averaged:
+        return ""
+    a = result.averaged
+    return (f"- **Weights averaged** over epochs {a['epochs'][0]} and {a['epochs'][1]} (`--average-final`): validation "
+            f"{a['validation']:.4f} against {a['best_epoch_validation']:.4f} for the best epoch alone\n")
 
 
 def _fmt(value: Any) -> str:
@@ -376,7 +388,7 @@ def classifier_card(args, name, labels, train, valid, reports, full, half_report
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} of the vocabulary covered)" if args.embeddings else "random initialisation"}
 - **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {result.module.config.vocab_size:,}
 - **Training:** {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {seconds / 60:.1f} minutes; {result.stopped}
-- **Hardware:** {_environment(device)}
+{_averaged_line(result)}- **Hardware:** {_environment(device)}
 - **Weights:** {'fp16' if half else 'fp32'} (fp16 is kept only when accuracy holds; both measured below)
 - **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 
@@ -489,7 +501,7 @@ def lm_card(args, name, tokenizer, train_stream, valid_stream, reports, full, ha
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} covered)" if args.embeddings else "random initialisation"}
 - **Training:** truncated BPTT {args.bptt} carrying the state between batches, gradient clip {args.clip},
   {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {result.seconds / 60:.1f} minutes; {result.stopped}
-- **Hardware:** {_environment(device)}
+{_averaged_line(result)}- **Hardware:** {_environment(device)}
 - **Weights:** {'fp16' if half else 'fp32'} (fp16 kept only when perplexity holds within 0.5%)
 - **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 

@@ -304,3 +304,16 @@ def test_keystroke_savings_counts_one_keystroke_per_predicted_word():
     unaided = sum(len(w) + 1 for w in words)
     assert report["ksr_keystrokes"] == unaided
     assert report["keystroke_savings"] == pytest.approx(1 - len(words) / unaided)
+
+
+def test_average_final_keeps_the_mean_only_when_validation_improves(tmp_path):
+    options = TrainOptions(epochs=3, batch_size=8, patience=5, seed=5, average_final=True)
+    messages = []
+    result = _classifier_run(tmp_path, options, progress=lambda e: messages.append(e.get("text", "")))
+    averaged = [m for m in messages if m.startswith("average of epochs")]
+    if result.best_epoch == 3:
+        assert not averaged and result.averaged is None  # the final epoch was the best: nothing to average
+    else:
+        assert len(averaged) == 1
+        if result.averaged:
+            assert result.averaged["validation"] > result.averaged["best_epoch_validation"]
