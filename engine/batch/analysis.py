@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import Executor
 
 import torch
 from torch import nn
@@ -49,11 +50,13 @@ def token_ids(model: LoadedModel, texts: Sequence[str]) -> list[list[int]]:
     return model.tokenizer.ids_batch(list(texts))
 
 
-def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int) -> tuple[list[torch.Tensor | None], list[int]]:
+def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int,
+             pool: Executor | None = None) -> tuple[list[torch.Tensor | None], list[int]]:
     """Per text (as token ids): combined label probabilities (None without tokens) and token count.
 
-    See the module docstring for the windows; within the call the engine sorts the windows by length and packs
-    each batch, so no work goes to padding.
+    See the module docstring for the windows. The windows are sorted by length and cut into batches of
+    ``batch_size``, which the engine packs (no work goes to padding); with a ``pool`` the batches run side by side
+    on its threads (torch releases the GIL inside each layer).
     """
     window = model.spec.max_length
     pieces, owners, weights = [], [], []
@@ -65,7 +68,15 @@ def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int) 
     lengths = [len(seq) for seq in ids]
     if not pieces:
         return [None] * len(ids), lengths
-    probs = model.probabilities(pieces, batch_size)
+    order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+    batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+    def run(batch: list[int]) -> tuple[list[int], torch.Tensor]:
+        return batch, model.probabilities([pieces[i] for i in batch], len(batch))
+
+    probs = torch.empty(len(pieces), len(model.labels))
+    for batch, batch_probs in (pool.map(run, batches) if pool is not None else map(run, batches)):
+        probs[batch] = batch_probs
     owner_index = torch.tensor(owners)
     weight = torch.tensor(weights, dtype=probs.dtype)
     combined = torch.zeros(len(ids), probs.size(1)).index_add_(0, owner_index, probs * weight[:, None])

@@ -1,10 +1,12 @@
 """The batch run loop: stream documents from every input, analyse them in chunks with each model, commit.
 
-Two threads share the work: a reader thread opens the files, decodes them, parses records and tokenises each
-chunk (in Rust, without the GIL), while the calling thread runs the models and writes. On this project's 2-core
-machines torch gets one intra-op thread by default (``BatchOptions.threads``): a recurrent layer is hundreds of
-small matrix products in a row, and with two threads each waits at a barrier for the other, which is slower as
-soon as anything else runs on the machine (20x slower on a loaded one); the second core reads and tokenises.
+Threads: a reader thread opens the files, decodes them, parses records and tokenises each chunk (in Rust, without
+the GIL), while the calling thread runs the models and writes. On the CPU the models' batches run side by side on
+``BatchOptions.threads`` threads (default: one per core), each with a single torch thread. Letting torch split
+each operation over the cores instead is the usual default and the wrong one here: a recurrent layer is hundreds
+of small matrix products in a row, and at every one each thread waits at a barrier for the others, which costs
+little on an idle machine and makes the run 20x slower as soon as anything else runs on it (measured on this
+project's loaded 2-core machine). Batches side by side never wait for each other.
 
 One chunk is a few dozen to a few thousand documents, sized to take about half a second to analyse, so that a
 cancel is seen quickly; each chunk is committed to the output with where the reading stopped (see ``writers``).
@@ -17,6 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +49,7 @@ class BatchOptions:
     quantize: bool = False  # int8 dynamic quantization of LSTM/GRU/Linear layers (CPU)
     half: bool = False  # float16 weights (GPU)
     resume: bool = False  # continue an interrupted or cancelled run into the same output
-    threads: int | None = None  # torch threads for the models; None: one per core but one (left to the reader)
+    threads: int | None = None  # model batches run side by side, one torch thread each; None: one per CPU core
 
 
 @dataclass(eq=False)
@@ -281,6 +284,7 @@ class _Run:
         self.rows_written: int = saved.get("rows_written", 0)
         self.documents: int = saved.get("documents", 0)
         self.tokens = 0
+        self.pool: ThreadPoolExecutor | None = None
         self.total_bytes = None if any(s is None for s in self.reader.sizes) else sum(self.reader.sizes)
         self._update_files(self.reader.file_status)
 
@@ -297,7 +301,7 @@ class _Run:
         return self.saved.get("bad_rows", 0)
 
     def analyse(self, chunk: _Chunk) -> list[list[Any]]:
-        results = [classify(model, ids, self.options.batch_size) for model, ids in zip(self.models, chunk.ids)]
+        results = [classify(model, ids, self.options.batch_size, self.pool) for model, ids in zip(self.models, chunk.ids)]
         if results:
             self.tokens += sum(results[0][1])
         rows = []
@@ -421,8 +425,11 @@ def run_batch(
     explicit = {Path(p) for p in inputs if str(p) != "-" and Path(p).is_file()}
     run = _Run(files, loaded, journal, options, state, labels, input_columns, explicit)
     threads = torch.get_num_threads()
+    workers = options.threads or os.cpu_count() or 1
     if engine.device.type == "cpu":
-        torch.set_num_threads(options.threads or max(1, (os.cpu_count() or 2) - 1))
+        torch.set_num_threads(1)  # process-wide while the run lasts; see the module docstring
+        if workers > 1:
+            run.pool = ThreadPoolExecutor(workers, thread_name_prefix="sentido-batch-model")
     try:
         with torch.inference_mode():
             cancelled = run.run()
@@ -431,6 +438,8 @@ def run_batch(
         raise
     finally:
         torch.set_num_threads(threads)
+        if run.pool is not None:
+            run.pool.shutdown()
     report = journal.finalise(resumable=cancelled)
     state.cancelled = cancelled
     return BatchSummary(
