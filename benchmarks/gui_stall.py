@@ -21,6 +21,7 @@ if sys.path and sys.path[0] and __file__.startswith(sys.path[0]):
 
 import argparse
 import csv
+import gc
 import gzip
 import importlib.util
 import json
@@ -95,6 +96,17 @@ def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: floa
 
     view.batch_did_finish.connect(done)
     view.batch_did_fail.connect(lambda exc: (finished.update(error=exc), loop.quit()))
+    collections: list[float] = []  # durations of full (generation 2) garbage collections during the run
+    started_gc = [0.0]
+
+    def on_gc(phase, info):
+        if info.get("generation") == 2:
+            if phase == "start":
+                started_gc[0] = time.perf_counter()
+            else:
+                collections.append((time.perf_counter() - started_gc[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
     heartbeat.start()
     if typing:
         keys.start()
@@ -109,6 +121,7 @@ def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: floa
     loop.exec()
     heartbeat.stop()
     keys.stop()
+    gc.callbacks.remove(on_gc)
     view.batch_did_finish.disconnect(done)
     if "error" in finished:
         raise finished["error"]
@@ -125,6 +138,8 @@ def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: floa
         "p99_gap_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
         "median_gap_ms": round(statistics.median(ordered), 1),
         "gaps_over_50ms": sum(g - 5 > 50 for g in ordered),
+        "full_gc_runs": len(collections),
+        "longest_full_gc_ms": round(max(collections, default=0.0), 1),
     }
     if "cancel_clicked" in finished:
         result["cancel_to_stop_s"] = round(finished["at"] - finished["cancel_clicked"], 3)
@@ -227,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"machine: {result['machine']}\nmodels:  {described}")
         print(f"  full run: {full['seconds']} s, {full['rows_written']} rows, skipped {full['skipped']}")
         print(f"    longest event-loop stall {full['longest_stall_ms']} ms (target <= 50), p99 gap {full['p99_gap_ms']} ms,"
-              f" median gap {full['median_gap_ms']} ms, {full['gaps_over_50ms']} stalls over 50 ms in {full['heartbeats']} beats")
+              f" median gap {full['median_gap_ms']} ms, {full['gaps_over_50ms']} stalls over 50 ms in {full['heartbeats']} beats;"
+              f" {full['full_gc_runs']} full garbage collections (longest {full['longest_full_gc_ms']} ms)")
         print(f"  idle baseline (same heartbeat, nothing running, {idle['seconds']} s): longest stall "
               f"{idle['longest_stall_ms']} ms, p99 gap {idle['p99_gap_ms']} ms, {idle['gaps_over_50ms']} stalls over 50 ms")
         print(f"  cancelled run: stopped {cancelled.get('cancel_to_stop_s')} s after Cancel (target < 1 s), "

@@ -134,7 +134,10 @@ class MainWindow(QMainWindow):
     def _prewarm_inside(self) -> None:
         """Import the Inside view's modules on an idle worker, so its first visit is quick (widgets stay here)."""
         if self._inside_placeholder is not None and not self.facade.batch_lane.busy:
-            self.facade.batch_lane.submit(importlib.import_module, "sentido.desktop.inside.view", on_error=lambda exc: None)
+            from sentido.desktop.facade import freeze_startup_objects
+
+            self.facade.batch_lane.submit(importlib.import_module, "sentido.desktop.inside.view",
+                                          on_done=lambda _module: freeze_startup_objects(), on_error=lambda exc: None)
 
     # -- status bar -----------------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
