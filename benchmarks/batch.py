@@ -240,16 +240,27 @@ def sentiment_models(engine) -> list[str]:
 
 
 # -- memory -------------------------------------------------------------------------------------------------------
-def memory_check(megabytes: int, texts: list[str], folder: Path, plugin_paths: list[Path], model: str) -> dict:
-    """Peak RSS of a `sentido batch` process over a generated CSV of ``megabytes`` MB (reviews repeated, numbered)."""
+def memory_check(megabytes: int, texts: list[str], folder: Path, plugin_paths: list[Path], model: str, shape: str) -> dict:
+    """Peak RSS of a `sentido batch` process over a generated CSV of ``megabytes`` MB.
+
+    ``reviews``: rows of (flag, review), the reviews repeated: every byte is text to analyse (hours on a busy
+    2-core machine with a real model). ``wide``: rows of (flag, text, notes), where text is a review's first
+    sentence and notes eight whole reviews (about 10 KB): the whole file is still read, parsed and, since an
+    output row carries the input's columns, written out again, with far fewer documents to analyse.
+    """
     source = folder / "large.csv"
     target = megabytes << 20
     block = io.StringIO()
-    csv.writer(block).writerows([i % 2, text] for i, text in enumerate(texts))
+    if shape == "wide":
+        rows = [[i % 2, text.split(". ")[0][:300], " ".join(texts[(i + k) % len(texts)] for k in range(8))]
+                for i, text in enumerate(texts)]
+    else:
+        rows = [[i % 2, text] for i, text in enumerate(texts)]
+    csv.writer(block).writerows(rows)
     data = block.getvalue().encode("utf-8")
     number = 0
     with open(source, "wb") as handle:
-        handle.write(b"flag,text\r\n")
+        handle.write(b"flag,text,notes\r\n" if shape == "wide" else b"flag,text\r\n")
         while handle.tell() < target:  # the same block again and again: generating must not take longer than reading
             handle.write(data)
             number += len(texts)
@@ -273,7 +284,7 @@ def memory_check(megabytes: int, texts: list[str], folder: Path, plugin_paths: l
     thirds = [samples[int(len(samples) * f)] for f in (0.1, 0.5, 0.9)] if samples else []
     source.unlink()
     return {"file_mb": size / 2**20, "rows": number, "exit": process.returncode, "seconds": seconds,
-            "peak_rss_mb": peak, "rss_mb_at_10_50_90_percent": thirds, "model": model}
+            "peak_rss_mb": peak, "rss_mb_at_10_50_90_percent": thirds, "model": model, "shape": shape}
 
 
 # -- report -------------------------------------------------------------------------------------------------------
@@ -290,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="model for the memory check: a name, or 'tiny' (a tiny random model: the same reading, "
                              "tokenising and writing, in minutes instead of hours); default: the first benchmarked model")
     parser.add_argument("--memory-only", action="store_true", help="only the memory check")
+    parser.add_argument("--memory-shape", choices=["reviews", "wide"], default="reviews",
+                        help="rows of the generated CSV: whole reviews, or a sentence plus 10 KB of other columns")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -361,8 +374,8 @@ def main(argv: list[str] | None = None) -> int:
 
             plugin_paths.append(save_tiny(folder / "models", "lstm", "classification"))
             model = "tiny-lstm-cls"
-        print(f"\n## memory: `sentido batch` on a generated {args.memory_mb:,} MB CSV with {model}")
-        memory = memory_check(args.memory_mb, sets["IMDB"][0], folder, plugin_paths, model)
+        print(f"\n## memory: `sentido batch` on a generated {args.memory_mb:,} MB CSV ({args.memory_shape}) with {model}")
+        memory = memory_check(args.memory_mb, sets["IMDB"][0], folder, plugin_paths, model, args.memory_shape)
         print(f"{memory['file_mb']:,.0f} MB, {memory['rows']:,} rows in {memory['seconds']:,.0f} s (exit {memory['exit']}); "
               f"peak RSS {memory['peak_rss_mb']:,.0f} MB; RSS at 10/50/90% of the run: "
               + ", ".join(f"{x:,.0f}" for x in memory["rss_mb_at_10_50_90_percent"]) + " MB")

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--per-line", action="store_true", help=".txt/.md files: one document per line")
     p.add_argument("--recursive", action=argparse.BooleanOptionalAction, default=True, help="look inside sub-folders (default: yes)")
     p.add_argument("--batch-size", type=int, default=64, help="texts per forward pass (default 64)")
+    p.add_argument("--threads", type=int, default=None, help="model batches run side by side (CPU; default: one per core)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted or cancelled run into the same --output")
     p.add_argument("--quantize", action="store_true", help="int8 dynamic quantization (CPU): faster, slightly different")
     p.add_argument("--half", action="store_true", help="float16 weights (GPU)")
@@ -77,10 +78,13 @@ def cmd_batch(args) -> int:
     models = [m.strip() for m in args.model.split(",") if m.strip()] if args.model else []
     if args.model is not None and not models:
         raise InputError("--model names no model")
+    if args.threads is not None and args.threads < 1:
+        raise InputError("--threads must be at least 1")
     engine = make_engine(args)
     models = models or [engine.default_model("classification")]
     options = BatchOptions(text_column=args.text_column, per_line=args.per_line, recursive=args.recursive,
-                           batch_size=args.batch_size, quantize=args.quantize, half=args.half, resume=args.resume)
+                           batch_size=args.batch_size, quantize=args.quantize, half=args.half, resume=args.resume,
+                           threads=args.threads)
     bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
     state = ProgressState(on_update=bar)
 
