@@ -134,8 +134,8 @@ class AnalysisWorker:
         return spans, results
 
     def forget(self) -> None:
+        """Drop the sessions (their models moved device). The sentence cache stays valid: same weights."""
         self.sessions.clear()
-        self.sentence_cache.clear()
 
 
 class TextEditor(QPlainTextEdit):
@@ -216,6 +216,9 @@ class AnalyzeView(QWidget):
         self._sentence_timer.timeout.connect(self._analyze_sentences)
         facade.engine_did_start.connect(self.refresh_models)
         facade.registry_did_change.connect(self.refresh_models)
+        # A plugin installed again under the same model name must not be answered from the old one's cache.
+        facade.registry_did_change.connect(
+            lambda: facade.run(lambda engine: self.worker.sentence_cache.clear(), lane=facade.background_lane))
         facade.device_did_change.connect(lambda _text: self._after_device_change())
 
     # -- building -------------------------------------------------------------------------------------------
@@ -561,7 +564,7 @@ class AnalyzeView(QWidget):
             self.sentence_box.setVisible(False)
             return
         self.facade.run(self.worker.sentences, text, models, on_done=self._show_sentences,
-                        on_error=self._show_error, key="sentences")
+                        on_error=self._show_error, key="sentences", lane=self.facade.background_lane)
 
     def _show_sentences(self, result) -> None:
         spans, per_model = result

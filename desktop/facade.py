@@ -81,6 +81,9 @@ class EngineFacade(QObject):
         self.startup_warning: SentidoError | None = None
         self.interactive_lane = WorkLane("interactive", self, synchronous=synchronous)
         self.batch_lane = WorkLane("batch", self, synchronous=synchronous)
+        # Slower extras of the Analyze view (the sentence table): on their own lane, so a keystroke's result
+        # never waits behind them.
+        self.background_lane = WorkLane("background", self, synchronous=synchronous)
         self._known_loaded: set[str] = set()
         self.current_text = ""
         self.classification_models: list[str] = []  # chosen in the Analyze view
@@ -108,8 +111,9 @@ class EngineFacade(QObject):
         self.interactive_lane.submit(make, on_done=done, on_error=self.engine_did_fail.emit)
 
     # -- work -----------------------------------------------------------------------------------------------
-    def run(self, fn: Callable[..., Any], *args, on_done: Callback = None, on_error: Callback = None, key: Any = None) -> int:
-        """Run ``fn(engine, *args)`` on the interactive lane; results arrive on the GUI thread."""
+    def run(self, fn: Callable[..., Any], *args, on_done: Callback = None, on_error: Callback = None, key: Any = None,
+            lane: WorkLane | None = None) -> int:
+        """Run ``fn(engine, *args)`` on the interactive lane (or ``lane``); results arrive on the GUI thread."""
         if self.engine is None:
             raise SentidoError("the engine is still starting; try again in a moment")
         engine = self.engine
@@ -128,7 +132,7 @@ class EngineFacade(QObject):
 
                 report_unhandled(exc)
 
-        return self.interactive_lane.submit(fn, engine, *args, on_done=done, on_error=failed, key=key)
+        return (lane or self.interactive_lane).submit(fn, engine, *args, on_done=done, on_error=failed, key=key)
 
     def _notice_loads(self) -> None:
         if self.engine is None:
@@ -138,17 +142,25 @@ class EngineFacade(QObject):
             self.model_did_load.emit(name)
         self._known_loaded = loaded
 
+    def lanes(self) -> list[WorkLane]:
+        return [self.interactive_lane, self.background_lane, self.batch_lane]
+
     def busy(self) -> bool:
-        return self.interactive_lane.busy or self.batch_lane.busy
+        return any(lane.busy for lane in self.lanes())
 
     def wait_until_idle(self, timeout_s: float = 30.0) -> bool:
-        """For tests and scripts: let queued work finish and its callbacks run."""
-        ok = self.interactive_lane.wait_until_idle(timeout_s)
-        return self.batch_lane.wait_until_idle(timeout_s) and ok
+        """For tests and scripts: let queued work finish and its callbacks run (results may queue more work)."""
+        ok = True
+        for _ in range(3):
+            for lane in self.lanes():
+                ok = lane.wait_until_idle(timeout_s) and ok
+            if not self.busy():
+                break
+        return ok
 
     def shutdown(self) -> None:
-        self.interactive_lane.close()
-        self.batch_lane.close()
+        for lane in self.lanes():
+            lane.close()
 
     # -- reading (GUI thread; no tensors) -------------------------------------------------------------------
     def models(self, task: str | None = None) -> list:

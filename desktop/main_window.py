@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self._memory_timer.timeout.connect(self._show_memory)
         self._memory_timer.start()
         self._show_memory()
-        for lane in (self.facade.interactive_lane, self.facade.batch_lane):
+        for lane in self.facade.lanes():
             lane.lane_did_become_busy.connect(self._show_busy)
             lane.lane_did_become_idle.connect(self._show_busy)
 
