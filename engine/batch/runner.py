@@ -414,6 +414,8 @@ def run_batch(
         raise InputError("name at least one model")
     if options.batch_size < 1:
         raise InputError("batch size must be at least 1")
+    if options.threads is not None and options.threads < 1:
+        raise InputError("threads must be at least 1")
     output = Path(output).absolute()
     files = [p for p in list_inputs(inputs, options.recursive) if not _is_own_output(p, output)]
     if not files:

@@ -397,3 +397,15 @@ def test_the_sample_folder_reads_cleanly(engine, tmp_path):
     assert summary.documents == 4 + 4 + 8 + 6  # reviews/, returns.csv.gz, survey.csv, tickets.jsonl
     assert sum(summary.label_counts[MODEL].values()) == summary.documents
     assert summary.label_counts[MODEL].get("(no words)") == 1  # survey row 1008 has no text
+
+
+def test_batches_side_by_side_match_one_thread_and_restore_torch_threads(engine, tmp_path):
+    source = write_lines(tmp_path / "in.txt", 700)
+    before = torch.get_num_threads()
+    for threads in (1, 3):
+        run_batch([source], [MODEL], tmp_path / f"t{threads}.csv", engine=engine,
+                  options=BatchOptions(per_line=True, batch_size=16, threads=threads))
+    assert_same_rows(tmp_path / "t1.csv", tmp_path / "t3.csv")
+    assert torch.get_num_threads() == before
+    with pytest.raises(InputError, match="threads"):
+        run_batch([source], [MODEL], tmp_path / "t0.csv", engine=engine, options=BatchOptions(threads=0))
