@@ -60,16 +60,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Beam width</source>
-        <translation>Anchura del haz</translation>
-    </message>
-    <message>
         <source>How many hypotheses beam search keeps at each step</source>
         <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Words</source>
-        <translation>Palabras</translation>
     </message>
     <message>
         <source>Longest continuation, in words</source>
@@ -88,8 +80,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Next-word model</source>
-        <translation>Modelo de palabra siguiente</translation>
+        <source>Beam &amp;width</source>
+        <translation>Anchura del &amp;haz</translation>
+    </message>
+    <message>
+        <source>W&amp;ords</source>
+        <translation>Pala&amp;bras</translation>
+    </message>
+    <message>
+        <source>Continuations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentiment models to compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Next-word model</source>
+        <translation>Modelo de palabra &amp;siguiente</translation>
     </message>
     <message>
         <source>The language model that suggests next words and continuations</source>
