@@ -84,6 +84,7 @@ class AnalyzeOutcome:
     next_words: list[Any] = field(default_factory=list)
     next_word_error: str = ""
     compute_s: float = 0.0
+    loaded_models: bool = False  # a model was loaded (or a session started) for this result: compute_s includes it
 
 
 class AnalysisWorker:
@@ -91,6 +92,7 @@ class AnalysisWorker:
 
     def __init__(self):
         self.sessions: dict[tuple[str, str], Any] = {}
+        self.started_session = False
         self.sentence_cache: dict[tuple[str, str], Any] = {}
 
     def _session(self, engine, name: str, task: str):
@@ -99,10 +101,12 @@ class AnalysisWorker:
         if session is None or session.model is not model:  # first use, or the model reloaded on another device
             session = engine.incremental(name, task)
             self.sessions[(task, name)] = session
+            self.started_session = True
         return session
 
     def analyze(self, engine, text: str, prefix: str, models: list[str], language_model: str | None) -> AnalyzeOutcome:
         started = time.perf_counter()
+        self.started_session = False
         outcome = AnalyzeOutcome(text, prefix)
         for name in models:
             try:
@@ -115,6 +119,7 @@ class AnalysisWorker:
             except SentidoError as exc:
                 outcome.next_word_error = str(exc)
         outcome.compute_s = time.perf_counter() - started
+        outcome.loaded_models = self.started_session
         return outcome
 
     def sentences(self, engine, text: str, models: list[str]) -> tuple[list[tuple[int, int, str]], dict[str, list[Any]]]:
@@ -519,7 +524,8 @@ class AnalyzeView(QWidget):
         self.last_outcome = outcome
         if self._typed_at is not None and outcome.text == self.text():
             self.last_latency_s = time.perf_counter() - self._typed_at
-        self.latency_label.setText(self.tr("analysed in %1 ms").replace("%1", f"{outcome.compute_s * 1000:.0f}"))
+        words = self.tr("models loaded in %1 ms") if outcome.loaded_models else self.tr("analysed in %1 ms")
+        self.latency_label.setText(words.replace("%1", f"{outcome.compute_s * 1000:.0f}"))
         for name, card in self._cards.items():
             if name in outcome.errors:
                 card.show_message(outcome.errors[name])

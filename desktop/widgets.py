@@ -183,6 +183,6 @@ def _category_color(category: str, index: int) -> QColor:
         return POSITIVE
     if lowered == "negative":
         return NEGATIVE
-    if lowered == "neutral":
+    if lowered == "neutral" or lowered.startswith("("):  # "(no words)" and other non-labels are grey
         return NEUTRAL
     return SERIES[index % len(SERIES)]

@@ -132,6 +132,10 @@
         <translation>analizado en %1 ms</translation>
     </message>
     <message>
+        <source>models loaded in %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>Buscando…</translation>
     </message>
