@@ -119,6 +119,9 @@ def render(out: Path, only: list[str], theme: str, suffix: str, tmp: Path) -> No
     analyze.load_example()
     settle(app, 0.8)
     window.facade.wait_until_idle(60)
+    analyze.editor.insertPlainText(" ")  # a keystroke after the models loaded: the view shows a typing update
+    settle(app, 0.8)
+    window.facade.wait_until_idle(60)
     analyze.continue_text()
     window.facade.wait_until_idle(60)
     settle(app, 0.8)
