@@ -52,8 +52,9 @@ else:
     def machine() -> str:
         import torch
 
-        return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
-                f"with {torch.get_num_threads()} threads, Python {platform.python_version()}")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+        return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (load average {load}), "
+                f"torch {torch.__version__} with {torch.get_num_threads()} threads, Python {platform.python_version()}")
 
     def corpus_words(count: int) -> list[str]:
         path = DATA / "wikitext2" / "train.txt.gz"
@@ -138,14 +139,17 @@ else:
         lm_session = engine.incremental(lm, "language-model")
         cls_session.update(base).analysis()
         lm_session.update(base).next_words(5)
-        samples, text = [], base
+        samples, cpu, text = [], [], base
         for i in range(keystrokes):
             text += SENTENCE[i % len(SENTENCE)]
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             cls_session.update(text).analysis()
             lm_session.update(text).next_words(5)
             samples.append(time.perf_counter() - started)
-        return summary(samples)
+            cpu.append(time.thread_time() - started_cpu)
+        # CPU time of this thread: the work itself, without the waiting that other processes on a shared machine
+        # add to the wall-clock figure.
+        return {**summary(samples), "cpu": summary(cpu)}
 
     def bench_window(paths, sentiment: str, lm: str, base: str, keystrokes: int, settings_file: Path) -> dict:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -222,11 +226,13 @@ else:
             print(f"Keystroke-to-result latency, typing at the end of a {args.words}-word text")
             print(f"machine: {result['machine']}")
             print(f"models:  {described}: {sentiment} + {lm} (top-5 next words)")
-            for part in ("engine", "window"):
-                r = result[part]
+            rows = [("engine", result["engine"]), ("  cpu", result["engine"]["cpu"]), ("window", result["window"])]
+            for part, r in rows:
                 verdict = "meets" if r["p95_ms"] <= 20 else "misses"
                 print(f"  {part:<7} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms   max {r['max_ms']:7.2f} ms"
                       f"   (n={r['n']}; {verdict} the 20 ms p95 target)")
+            print("  (engine: wall-clock per keystroke; cpu: the same work in CPU time of the worker thread;"
+                  " window: key press to result shown)")
         return 0
 
     if __name__ == "__main__":
