@@ -370,6 +370,12 @@ class AnalyzeView(QWidget):
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.request_explanation,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cards_layout.insertWidget(0, self.explain_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.no_models = QLabel(self.tr("No sentiment model is installed yet. Load one in Models & plugins "
+                                        "(Ctrl+L), or train one with <code>sentido train</code>."))
+        self.no_models.setObjectName("no-models")
+        self.no_models.setWordWrap(True)
+        self.no_models.setVisible(False)
+        self.cards_layout.insertWidget(1, self.no_models)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.cards_box)
@@ -464,6 +470,7 @@ class AnalyzeView(QWidget):
             self.settings.compare_models = chosen
         if self.lm_combo.count():
             self.settings.language_model = self.lm_combo.currentText()
+        self.no_models.setVisible(self.facade.is_ready and self.model_list.count() == 0)
         has_lm = self.lm_combo.count() > 0
         self.continue_button.setEnabled(has_lm)
         self.next_label.setEnabled(has_lm)

@@ -112,6 +112,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No sentiment model is installed yet. Load one in Models &amp; plugins (Ctrl+L), or train one with &lt;code&gt;sentido train&lt;/code&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sentence</source>
         <translation>Frase</translation>
     </message>

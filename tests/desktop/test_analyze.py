@@ -152,3 +152,16 @@ def test_why_this_label_opens_the_inside_view_on_the_same_text(qtbot, window):
     assert window.tabs.currentWidget() is window.inside
     assert window.facade.wait_until_idle(60)
     assert window.inside.page("explain").text_box.toPlainText() == "The ending was bad but the acting was great"
+
+
+def test_without_models_the_view_says_how_to_get_one(qtbot, make_window, monkeypatch, tmp_path):
+    from sentido.engine import paths
+
+    monkeypatch.setattr(paths, "shipped_models_dir", lambda: tmp_path / "none")  # a fresh install: no models
+    window = make_window(plugin_paths=[])
+    view = window.analyze
+    assert view.model_list.count() == 0 and view.no_models.isVisibleTo(view)
+    assert not view.continue_button.isEnabled()
+    view.set_text("nothing to analyse it with")
+    window.facade.wait_until_idle()
+    assert view.last_outcome is None or not view.last_outcome.analyses
