@@ -43,6 +43,15 @@ def start_display() -> subprocess.Popen | None:
         time.sleep(0.1)
     os.environ["DISPLAY"] = f":{number}"
     os.environ["QT_QPA_PLATFORM"] = "xcb"
+    probe = subprocess.run([sys.executable, "-c", "from PySide6.QtWidgets import QApplication; QApplication([])"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:  # Qt's xcb plugin needs libxcb-cursor0 and friends from the system
+        print("warning: Qt cannot open the X display (apt-get install libxcb-cursor0 libxcb-icccm4 "
+              "libxcb-keysyms1 libxkbcommon-x11-0); rendering offscreen instead", file=sys.stderr)
+        server.terminate()
+        server.wait(10)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
     return server
 
 
