@@ -37,7 +37,7 @@ from sentido.engine.inference import LoadedModel
 NO_WORDS = "(no words)"  # the label_counts key for texts without a single token
 RESULT_COLUMNS = ["source", "row", "model", "label", "score"]
 CHUNK_SECONDS = 0.5
-MAX_CHUNK_CHARS = 16 << 20
+MAX_CHUNK_CHARS = 8 << 20  # of all the input's columns: a chunk is in memory a few times over (rows, encoded output)
 
 
 @dataclass
@@ -213,7 +213,7 @@ class _Reader:
         try:
             for item in stream:
                 items.append(item)
-                chars += len(item[1].text)
+                chars += sum(len(v) for v in item[1].columns.values() if isinstance(v, str)) or len(item[1].text)
                 if len(items) >= self.target or chars >= MAX_CHUNK_CHARS:
                     yield self._chunk(items)
                     items, chars = [], 0
