@@ -40,7 +40,25 @@ def format_duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def _first_table_columns(engine, inputs: list[str]) -> list[str]:
+    from sentido.engine.batch import list_inputs, peek_columns
+
+    try:
+        files = list_inputs(inputs, True)
+    except SentidoError:
+        return []
+    for path in files[:200]:
+        name = path.name.lower()
+        if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson", ".csv.gz", ".tsv.gz", ".jsonl.gz", ".ndjson.gz")):
+            try:
+                return peek_columns(path)
+            except SentidoError:
+                continue
+    return []
+
+
 class BatchView(QWidget):
+    columns_did_change = Signal(list)
     batch_did_start = Signal()
     batch_did_finish = Signal(object)  # BatchSummary
     batch_did_fail = Signal(object)
@@ -262,29 +280,25 @@ class BatchView(QWidget):
             self.output_edit.setText(str(Path(text).with_suffix(self.format_combo.currentData())))
 
     def _refresh_columns(self) -> None:
-        """Offer the columns of the first CSV/JSONL input (read from its first rows only)."""
+        """Offer the columns of the first CSV/JSONL input (its first rows only), found on a worker: listing a
+        big folder takes time."""
+        if not self.facade.is_ready:
+            return
+        self.facade.run(_first_table_columns, self.input_paths(), on_done=self._show_columns,
+                        on_error=lambda exc: self._show_columns([]), key="columns", lane=self.facade.background_lane)
+
+    def _show_columns(self, columns: list[str]) -> None:
         current = self.column_combo.currentData()
         self.column_combo.clear()
         self.column_combo.addItem(self.tr("(automatic)"), None)
-        if not self.facade.is_ready:
-            return
-        from sentido.engine.batch import list_inputs, peek_columns
-
-        try:
-            files = list_inputs(self.input_paths(), True)[:50]
-        except SentidoError:
-            files = []
-        for path in files:
-            if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson") or path.name.endswith((".csv.gz", ".jsonl.gz")):
-                try:
-                    columns = peek_columns(path)
-                except SentidoError:
-                    continue
-                for column in columns:
-                    self.column_combo.addItem(column, column)
-                break
+        for column in columns:
+            self.column_combo.addItem(column, column)
         index = self.column_combo.findData(current)
+        if index < 0 and current:
+            self.column_combo.addItem(current, current)
+            index = self.column_combo.count() - 1
         self.column_combo.setCurrentIndex(max(0, index))
+        self.columns_did_change.emit(list(columns))
 
     def set_text_column(self, name: str | None) -> None:
         index = self.column_combo.findData(name)

@@ -25,7 +25,9 @@ def test_a_batch_over_temporary_files_writes_the_right_rows(qtbot, window, tmp_p
     (inputs / "picture.png").write_bytes(b"\x89PNG\0\0binary")
     view = window.batch
     window.tabs.setCurrentWidget(view)
-    view.add_inputs([inputs])
+    with qtbot.waitSignal(view.columns_did_change, timeout=10_000) as columns:
+        view.add_inputs([inputs])
+    assert columns.args[0] == ["id", "review"]
     assert view.column_combo.findData("review") >= 0  # the CSV's columns are offered
     view.set_text_column("review")
     view.set_chosen_models(["tiny-lstm-cls", "tiny-gru-cls"])
