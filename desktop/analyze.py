@@ -388,6 +388,8 @@ class AnalyzeView(QWidget):
         self.sentence_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sentence_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sentence_table.verticalHeader().setVisible(False)
+        # Model names are long and alike ("sentiment-en-gru"): when squeezed, keep their distinctive end.
+        self.sentence_table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.sentence_table.cellDoubleClicked.connect(self._sentence_chosen)
         self.sentence_table.setToolTip(self.tr("Each sentence scored on its own; double-click to select it in the text"))
         self.sentence_box = QGroupBox(self.tr("Sentence by sentence"))
@@ -601,16 +603,23 @@ class AnalyzeView(QWidget):
             self._set_cell(row, 0, sentence)
             for col, name in enumerate(models, start=1):
                 analysis = per_model[name][row]
-                item = self._set_cell(row, col, f"{analysis.label or '—'}  {analysis.score:+.2f}")
+                # Short cells leave the room to the sentences: three letters of the label and the score (the
+                # colour says the same; the tooltip has it in full).
+                short = f"{analysis.label[:3]} {analysis.score:+.2f}" if analysis.label else "—"
+                item = self._set_cell(row, col, short)
                 if item is not None:
                     color = QColor(score_color(analysis.score))
                     color.setAlpha(70)
                     item.setBackground(color)
-                    item.setToolTip(", ".join(f"{k} {v:.0%}" for k, v in analysis.probabilities.items()))
+                    item.setToolTip(f"{name}: {analysis.label}, score {analysis.score:+.2f} ("
+                                    + ", ".join(f"{k} {v:.0%}" for k, v in analysis.probabilities.items()) + ")")
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, table.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        cell_width = table.fontMetrics().horizontalAdvance("neg +0.00") + 20
+        for col, name in enumerate(models, start=1):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, cell_width)
+            table.horizontalHeaderItem(col).setToolTip(name)
         table.setUpdatesEnabled(True)
         self.sentence_box.setVisible(len(spans) >= 2)
         self.sentences_did_finish.emit()
