@@ -25,6 +25,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.facade = facade
         self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(520)
+        self.unavailable: list[tuple[str, str]] = []
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.device_combo = QComboBox()
@@ -73,6 +75,7 @@ class SettingsDialog(QDialog):
             if not info.available:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         self.device_combo.blockSignals(False)
+        self.unavailable = [(info.label, info.reason) for info in infos if not info.available]
         self._select_device(wanted)
 
     def _select_device(self, name: str) -> None:
@@ -85,7 +88,11 @@ class SettingsDialog(QDialog):
 
     def _device_did_change(self) -> None:
         now = self.facade.device_text() if self.facade.is_ready else ""
-        self.device_note.setText(self.tr("In use now: %1").replace("%1", now) if now else "")
+        lines = [self.tr("In use now: %1").replace("%1", now)] if now else []
+        lines += [self.tr("%1 unavailable: %2").replace("%1", label).replace("%2", reason)
+                  for label, reason in self.unavailable]
+        self.device_note.setText("\n".join(lines))
+        self.adjustSize()  # the note grows when the device list arrives from the worker
 
     def device(self) -> str:
         return self.device_combo.currentData() or "auto"

@@ -1294,6 +1294,10 @@ Only trust plugins from people you trust.</source>
         <source>In use now: %1</source>
         <translation>En uso ahora: %1</translation>
     </message>
+    <message>
+        <source>%1 unavailable: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>errors</name>
