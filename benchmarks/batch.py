@@ -33,6 +33,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -383,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmachine at the end: {machine()}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
