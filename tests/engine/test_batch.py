@@ -409,3 +409,17 @@ def test_batches_side_by_side_match_one_thread_and_restore_torch_threads(engine,
     assert torch.get_num_threads() == before
     with pytest.raises(InputError, match="threads"):
         run_batch([source], [MODEL], tmp_path / "t0.csv", engine=engine, options=BatchOptions(threads=0))
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "|", "\t"])
+def test_the_header_decides_the_delimiter_whatever_the_text_holds(engine, tmp_path, delimiter):
+    texts = ["Good; really, truly good | fine", "Bad, bad; bad\tbad", "plain"]
+    path = tmp_path / "reviews.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows([["id", "text"], *[[i, t] for i, t in enumerate(texts)]])
+    summary, rows = run(engine, [path], tmp_path / "out.csv")
+    assert [r["text"] for r in rows] == texts and summary.bad_rows == 0
+    one_column = tmp_path / "one.csv"
+    one_column.write_text('text\n"A film; long, slow"\nshort\n')
+    _, rows = run(engine, [one_column], tmp_path / "out1.csv")
+    assert [r["text"] for r in rows] == ["A film; long, slow", "short"]
