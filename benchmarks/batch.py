@@ -163,18 +163,28 @@ def run_lexicon(name: str, texts: list[str]) -> tuple[list[str], float]:
     return labels, time.perf_counter() - started, time.process_time() - cpu
 
 
-def run_sentido(engine, model: str, source: Path, folder: Path, quantize: bool, batch_size: int):
-    """(labels, seconds, CPU seconds, recurrent seconds, recurrent FLOPs per token, model tokens) via ``run_batch``."""
+def run_sentido(engine, model: str, source: Path, folder: Path, variant: str, batch_size: int):
+    """(labels, seconds, CPU seconds, recurrent seconds, recurrent FLOPs per token, model tokens) via ``run_batch``.
+
+    ``variant``: ``fp32``; ``int8`` (``--quantize``); ``fp16w``: the weights rounded to float16 and back (the
+    accuracy effect of ``--half``'s weights, measurable without a GPU).
+    """
+    import copy
+
     from sentido.engine.batch import BatchOptions, run_batch
     from sentido.engine.batch import runner
+    from sentido.engine.inference import LoadedModel
 
-    output = folder / f"{model}-{'int8' if quantize else 'fp32'}.csv"
+    output = folder / f"{source.stem}-{model}-{variant}.csv"
     output.unlink(missing_ok=True)
     timers: list[RecurrentTimer] = []
     original = runner.prepare_model
 
     def prepare(loaded, options):  # the hooks go on the module the run really uses (the int8 copy, say)
         prepared = original(loaded, options)
+        if variant == "fp16w":
+            module = copy.deepcopy(prepared.module).half().float().eval()
+            prepared = LoadedModel(loaded.name, loaded.spec, module, loaded.tokenizer, loaded.device)
         timers.append(RecurrentTimer(prepared.module))
         return prepared
 
@@ -182,7 +192,8 @@ def run_sentido(engine, model: str, source: Path, folder: Path, quantize: bool, 
     runner.prepare_model = prepare
     try:
         started, cpu = time.perf_counter(), time.process_time()
-        run_batch([source], [model], output, engine=engine, options=BatchOptions(quantize=quantize, batch_size=batch_size))
+        run_batch([source], [model], output, engine=engine,
+                  options=BatchOptions(quantize=variant == "int8", batch_size=batch_size))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         runner.prepare_model = original
@@ -192,21 +203,6 @@ def run_sentido(engine, model: str, source: Path, folder: Path, quantize: bool, 
         rows = list(csv.DictReader(handle))
     timer = timers[0]
     return [r["label"] for r in rows], seconds, cpu, timer.seconds, timer.flops_per_token, sum(int(r["tokens"]) for r in rows)
-
-
-def fp16_weight_accuracy(engine, model: str, texts: list[str], gold: list[str], batch_size: int) -> float:
-    import copy
-
-    from sentido.engine.batch.analysis import classify, token_ids
-    from sentido.engine.inference import LoadedModel
-
-    loaded = engine.load(model)
-    module = copy.deepcopy(loaded.module).half().float().eval()
-    rounded = LoadedModel(loaded.name, loaded.spec, module, loaded.tokenizer, loaded.device)
-    with torch.inference_mode():
-        probs, _ = classify(rounded, token_ids(rounded, texts), batch_size)
-    labels = [rounded.labels[int(p.argmax())] if p is not None else None for p in probs]
-    return accuracy(labels, gold)
 
 
 def accuracy(predicted: list[str | None], gold: list[str]) -> float:
@@ -348,23 +344,22 @@ def main(argv: list[str] | None = None) -> int:
             labels, seconds, cpu = run_lexicon(lexicon, texts)
             rows.append({"system": lexicon, "docs_s": len(texts) / seconds, "words_s": words / seconds,
                          "docs_cpu_s": len(texts) / cpu, "accuracy": accuracy(labels[:scored], gold[:scored])})
+            print_row(rows[-1])
         for model in models:
             for quantize in ((False,) if args.no_quantize else (False, True)):
-                labels, seconds, cpu, rec_s, per_token, tokens = run_sentido(engine, model, source, folder, quantize, args.batch_size)
+                variant = "int8" if quantize else "fp32"
+                labels, seconds, cpu, rec_s, per_token, tokens = run_sentido(engine, model, source, folder, variant, args.batch_size)
                 row = {"system": f"{model}{' --quantize' if quantize else ''}", "docs_s": len(texts) / seconds,
                        "words_s": words / seconds, "docs_cpu_s": len(texts) / cpu, "accuracy": None if standin else accuracy(labels[:scored], gold[:scored]),
                        "recurrent_gflops": per_token * tokens / rec_s / 1e9 if rec_s else None}
                 row["fraction_of_peak"] = row["recurrent_gflops"] * 1e9 / peak if row["recurrent_gflops"] else None
                 if not quantize and not standin:
-                    row["fp16_accuracy"] = fp16_weight_accuracy(engine, model, texts[:scored], gold[:scored], args.batch_size)
+                    scored_source = folder / f"{name}-scored.csv"
+                    write_csv(scored_source, texts[:scored])
+                    half = run_sentido(engine, model, scored_source, folder, "fp16w", args.batch_size)[0]
+                    row["fp16_accuracy"] = accuracy(half, gold[:scored])
                 rows.append(row)
-        for row in rows:
-            acc = f"{row['accuracy']:.1%}" if row.get("accuracy") is not None else "n/a"
-            half = f"{row['fp16_accuracy']:.1%}" if row.get("fp16_accuracy") is not None else ""
-            flops = f"{row['recurrent_gflops']:.1f}" if row.get("recurrent_gflops") else ""
-            frac = f"{row['fraction_of_peak']:.1%}" if row.get("fraction_of_peak") else ""
-            print(f"| {row['system']} | {row['docs_s']:,.0f} | {row['words_s']:,.0f} | {row['docs_cpu_s']:,.0f} | {acc} | "
-                  f"{half} | {flops} | {frac} |")
+                print_row(row)
         results["sets"][name] = rows
         target_check(name, rows, models)
     if args.memory_mb:
@@ -386,6 +381,15 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(results, indent=2))
     shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def print_row(row: dict) -> None:
+    acc = f"{row['accuracy']:.1%}" if row.get("accuracy") is not None else "n/a"
+    half = f"{row['fp16_accuracy']:.1%}" if row.get("fp16_accuracy") is not None else ""
+    flops = f"{row['recurrent_gflops']:.1f}" if row.get("recurrent_gflops") else ""
+    frac = f"{row['fraction_of_peak']:.1%}" if row.get("fraction_of_peak") else ""
+    print(f"| {row['system']} | {row['docs_s']:,.0f} | {row['words_s']:,.0f} | {row['docs_cpu_s']:,.0f} | {acc} | "
+          f"{half} | {flops} | {frac} |", flush=True)
 
 
 def target_check(name: str, rows: list[dict], models: list[str]) -> None:
