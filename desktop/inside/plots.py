@@ -193,7 +193,8 @@ def draw_beam_tree(figure: Figure, tree, pruned_per_kept: int = 2) -> Table:
         ax.scatter([node.step], [y[node.id]], s=18 if node.kept else 8, color=color, zorder=4,
                    marker="s" if node.finished else "o")
         ax.text(node.step + 0.06, y[node.id], f"{node.token}  {node.score:.2f}", fontsize=font, va="center",
-                color="#222" if node.kept else "#8a909a", fontweight="bold" if node.best else "normal")
+                color="#222" if node.kept else "#8a909a", fontweight="bold" if node.best else "normal", zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.6})
     ax.scatter([0], [y[0]], s=30, color="#222", zorder=4)
     prompt = tree.text if len(tree.text) <= 30 else "…" + tree.text[-29:]
     ax.text(-0.06, y[0], prompt, fontsize=font + 1, va="center", ha="right")
