@@ -66,10 +66,16 @@ def read_text_file(path: Path) -> str:
     raise InputError(f"{path.name} is not UTF-8 text")
 
 
+_NO_SPACE_BEFORE = set(".,!?;:)]}%…'’")
+
+
 def insertion_for(before: str, word: str) -> str:
-    """What to insert after ``before`` to add ``word``: BPE continuations (##ing) join the word, others get a space."""
+    """What to insert after ``before`` to add ``word``: BPE continuations (##ing) and closing punctuation join
+    the text, other words get a space."""
     if word.startswith("##"):
         return word[2:]
+    if word and word[0] in _NO_SPACE_BEFORE:
+        return word
     return (" " if before and not before[-1].isspace() else "") + word
 
 
@@ -214,12 +220,14 @@ class AnalyzeView(QWidget):
         self._cards: dict[str, ResultCard] = {}
         self._suggestions: list[Any] = []
         self._requested: tuple[str, str] | None = None
+        self._signed: dict[str, bool] = {}
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=self.debounce_ms)
         self._timer.timeout.connect(self.analyze_now)
         self._sentence_timer = QTimer(self, singleShot=True, interval=self.sentence_debounce_ms)
         self._sentence_timer.timeout.connect(self._analyze_sentences)
         facade.engine_did_start.connect(self.refresh_models)
+        facade.registry_did_change.connect(self._signed.clear)
         facade.registry_did_change.connect(self.refresh_models)
         # A plugin installed again under the same model name must not be answered from the old one's cache.
         facade.registry_did_change.connect(
@@ -454,6 +462,18 @@ class AnalyzeView(QWidget):
         self.model_list.blockSignals(False)
         self._models_did_change()
 
+    def has_score(self, name: str) -> bool:
+        """Whether the model's labels carry a sign (negative..positive); emotions, say, have none."""
+        if name not in self._signed:
+            try:
+                from sentido.engine.inference import label_valence  # torch is loaded by now (the model ran)
+
+                spec = self.facade.engine.registry.model(name).spec
+                self._signed[name] = any(value != 0 for value in label_valence(spec))
+            except SentidoError:
+                return True
+        return self._signed[name]
+
     def language_model(self) -> str | None:
         return self.lm_combo.currentText() or None
 
@@ -461,7 +481,10 @@ class AnalyzeView(QWidget):
         chosen = self.chosen_models()
         for name in list(self._cards):
             if name not in chosen:
-                self._cards.pop(name).deleteLater()
+                card = self._cards.pop(name)
+                self.cards_layout.removeWidget(card)
+                card.hide()  # at once: deleteLater waits for the event loop
+                card.deleteLater()
         for name in chosen:
             if name not in self._cards:
                 card = ResultCard(name)
@@ -540,7 +563,7 @@ class AnalyzeView(QWidget):
                 card.show_message(outcome.errors[name])
             elif name in outcome.analyses:
                 a = outcome.analyses[name]
-                card.show_analysis(a.label, a.confidence, a.score, a.probabilities)
+                card.show_analysis(a.label, a.confidence, a.score, a.probabilities, signed=self.has_score(name))
         self._show_words(outcome)
         self.analysis_did_finish.emit(outcome)
 
@@ -605,10 +628,12 @@ class AnalyzeView(QWidget):
                 analysis = per_model[name][row]
                 # Short cells leave the room to the sentences: three letters of the label and the score (the
                 # colour says the same; the tooltip has it in full).
-                short = f"{analysis.label[:3]} {analysis.score:+.2f}" if analysis.label else "—"
+                signed = self.has_score(name)
+                figure = f"{analysis.score:+.2f}" if signed else f"{analysis.confidence:.0%}"
+                short = f"{analysis.label[:3]} {figure}" if analysis.label else "—"
                 item = self._set_cell(row, col, short)
                 if item is not None:
-                    color = QColor(score_color(analysis.score))
+                    color = QColor(score_color(analysis.score if signed else 0.0))
                     color.setAlpha(70)
                     item.setBackground(color)
                     item.setToolTip(f"{name}: {analysis.label}, score {analysis.score:+.2f} ("

@@ -88,15 +88,22 @@ class ResultCard(QFrame):
         self.detail.setWordWrap(True)
         layout.addWidget(self.detail)
 
-    def show_analysis(self, label: str | None, confidence: float, score: float, probabilities: dict[str, float]) -> None:
+    def show_analysis(self, label: str | None, confidence: float, score: float, probabilities: dict[str, float],
+                      signed: bool = True) -> None:
+        """``signed``: the labels have a valence, so the signed score means something (not for emotions)."""
         if label is None:
             self.show_message(self.tr("Type or paste some text."))
             return
         self.label.setText(label)
-        self.label.setStyleSheet(f"color: {score_color(score).name()};")
-        self.score_label.setText(self.tr("score %1").replace("%1", f"{score:+.2f}"))
-        self.score_label.setToolTip(self.tr("Signed score from -1 (negative) to +1 (positive)"))
-        self.bar.set_values(confidence, score)
+        shade = score if signed else 0.0
+        self.label.setStyleSheet(f"color: {score_color(shade).name()};" if signed else "")
+        if signed:
+            self.score_label.setText(self.tr("score %1").replace("%1", f"{score:+.2f}"))
+            self.score_label.setToolTip(self.tr("Signed score from -1 (negative) to +1 (positive)"))
+        else:
+            self.score_label.setText(f"{confidence:.0%}")
+            self.score_label.setToolTip(self.tr("Confidence in this label"))
+        self.bar.set_values(confidence, shade)
         self.bar.setToolTip(self.tr("Confidence %1").replace("%1", f"{confidence:.0%}"))
         ranked = sorted(probabilities.items(), key=lambda kv: kv[1], reverse=True)
         self.detail.setText("  ".join(f"{name} {p:.0%}" for name, p in ranked))

@@ -77,6 +77,14 @@ def model_paths(tmp: Path) -> tuple[list[Path], str]:
     return paths, "tiny random test models (no shipped models yet): labels and scores are noise"
 
 
+def comparable_models(engine) -> list[str]:
+    """The default sentiment model first, then the others with the same labels (side by side makes sense)."""
+    default = engine.default_model("classification")
+    labels = engine.registry.model(default).spec.labels
+    others = [m.name for m in engine.models("classification") if m.name != default and m.spec.labels == labels]
+    return [default] + others
+
+
 def batch_inputs(tmp: Path) -> Path:
     folder = ROOT / "resources" / "samples" / "batch"
     if folder.is_dir():
@@ -123,12 +131,12 @@ def render(out: Path, only: list[str], theme: str, suffix: str, tmp: Path) -> No
     window.facade.wait_until_idle(120)
     settle(app, 0.3)
     analyze = window.analyze
-    classifiers = [m.name for m in window.facade.models("classification")]
+    classifiers = comparable_models(window.facade.engine)
     analyze.set_chosen_models(classifiers[:2])
     analyze.load_example()
     settle(app, 0.8)
     window.facade.wait_until_idle(60)
-    analyze.editor.insertPlainText(" ")  # a keystroke after the models loaded: the view shows a typing update
+    analyze.editor.insertPlainText("Overall, the film is")  # typing after the models loaded: next words, continuations
     settle(app, 0.8)
     window.facade.wait_until_idle(60)
     analyze.continue_text()

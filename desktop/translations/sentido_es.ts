@@ -1236,6 +1236,10 @@ Only trust plugins from people you trust.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Confidence in this label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Confidence %1</source>
         <translation>Confianza %1</translation>
     </message>

@@ -125,6 +125,7 @@ def test_split_sentences_and_insertion_rules():
     assert insertion_for("the ", "end") == "end"
     assert insertion_for("mov", "##ing") == "ing"
     assert insertion_for("", "start") == "start"
+    assert insertion_for("the end", ".") == "." and insertion_for("yes", ",") == ","
 
 
 def test_read_text_file_refuses_what_is_not_text(tmp_path):
