@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N texts of each set (0: all)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--skip-lm", action="store_true", help="leave out the next-word models")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -124,7 +125,7 @@ def main() -> int:
     lm_rows = []
     valid = read_lm_text(args.data / "wikitext2" / "valid.txt")
     for entry in models:
-        if entry.spec.task != "language-model":
+        if entry.spec.task != "language-model" or args.skip_lm:
             continue
         report = evaluate_language_model(engine.load(entry.name), valid, ksr_words=2000)
         results[entry.name] = {"wikitext2-valid": {k: report[k] for k in ("perplexity", "top1_accuracy", "top3_accuracy",
