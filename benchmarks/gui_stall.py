@@ -9,15 +9,10 @@
 * **start-up**: a fresh ``python`` process, from launch to the window shown, and to the engine ready.
 
 Inputs are IMDB reviews from ../shared/data (CSV files of 150 rows each, plus one binary file that must be
-skipped); models as in ``benchmarks/typing.py`` (shipped if present, else random-weight stand-ins of their size).
+skipped); models as in ``benchmarks/typing_latency.py`` (shipped if present, else random-weight stand-ins of their size).
 """
 
 from __future__ import annotations
-
-import sys
-
-if sys.path and sys.path[0] and __file__.startswith(sys.path[0]):
-    sys.path.pop(0)  # benchmarks/typing.py would shadow the standard library's typing for what follows
 
 import argparse
 import csv
@@ -28,6 +23,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import textwrap
 import time
@@ -38,7 +34,7 @@ DATA = ROOT.parent / "shared" / "data"
 
 
 def typing_bench():
-    spec = importlib.util.spec_from_file_location("typing_bench", Path(__file__).with_name("typing.py"))
+    spec = importlib.util.spec_from_file_location("typing_bench", Path(__file__).with_name("typing_latency.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

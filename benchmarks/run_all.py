@@ -1,10 +1,9 @@
 """Run every benchmark in this folder (``make bench``), each in its own process, and print their tables.
 
     python benchmarks/run_all.py                 # all of them
-    python benchmarks/run_all.py batch typing    # only these
+    python benchmarks/run_all.py batch typing_latency    # only these
 
-Each script runs as ``python -P benchmarks/NAME.py``: ``-P`` keeps this folder off ``sys.path``, so a benchmark
-named like a standard module (``typing.py``) cannot shadow it. A failing benchmark is reported and the others
+Each script runs as ``python -P benchmarks/NAME.py`` (``-P`` keeps this folder off ``sys.path``). A failing benchmark is reported and the others
 still run; the exit status is 1 if any failed.
 """
 
@@ -16,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["batch", "accuracy", "inference", "typing", "gui_stall"]  # the rest follow alphabetically
+ORDER = ["batch", "accuracy", "inference", "typing_latency", "gui_stall"]  # the rest follow alphabetically
 
 
 def scripts(names: list[str]) -> list[Path]:

@@ -31,7 +31,7 @@ from sentido.engine.errors import InputError, SentidoError
 
 # Intra-op threads for model work started from the window. One thread per keystroke task is what keeps typing
 # latency flat: on a busy 2-core machine two OpenMP threads per tiny step made the p95 ten times worse (75 ms vs
-# 6.5 ms per update, measured with benchmarks/typing.py's engine path), and it leaves a core for the GUI thread.
+# 6.5 ms per update, measured with benchmarks/typing_latency.py's engine path), and it leaves a core for the GUI thread.
 INTERACTIVE_THREADS = 1
 
 

@@ -247,49 +247,59 @@ class RecurrentTextModel(nn.Module):
 
     # -- looking inside -------------------------------------------------------------------------------------
     def trace(self, ids: Tensor) -> dict[str, list[Tensor]]:
-        """Per-layer hidden states and gate activations of the forward direction, for one text ``ids [T]``.
+        """Per-layer hidden states and gate activations, for one text ``ids [T]``.
 
         Recomputed step by step from the same weights (only on request, so the normal path stays fast):
-        LSTM gates ``input, forget, cell, output``; GRU ``reset, update, new``; RNN none.
+        LSTM gates ``input, forget, cell, output``; GRU ``reset, update, new``; RNN none. ``hidden[layer]`` is
+        ``[T, hidden_size * directions]`` exactly as the fast path computes it; gates are the forward direction's.
         """
         x = self.embed(ids.unsqueeze(0)).squeeze(0)
         hidden: list[Tensor] = []
         gates: dict[str, list[Tensor]] = {}
+        directions = ("", "_reverse") if self.config.bidirectional else ("",)
         for layer in range(self.config.num_layers):
-            w_ih = getattr(self.encoder, f"weight_ih_l{layer}")
-            w_hh = getattr(self.encoder, f"weight_hh_l{layer}")
-            b_ih = getattr(self.encoder, f"bias_ih_l{layer}")
-            b_hh = getattr(self.encoder, f"bias_hh_l{layer}")
-            h = x.new_zeros(self.config.hidden_size)
-            c = x.new_zeros(self.config.hidden_size)
-            steps, layer_gates = [], {}
-            for t in range(x.size(0)):
-                gi, gh = x[t] @ w_ih.T + b_ih, h @ w_hh.T + b_hh
-                if self.cell == "lstm":
-                    i, f, g, o = (gi + gh).chunk(4)
-                    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
-                    c = f * c + i * g
-                    h = o * c.tanh()
-                    record = {"input": i, "forget": f, "cell": g, "output": o}
-                elif self.cell == "gru":
-                    ir, iz, inn = gi.chunk(3)
-                    hr, hz, hn = gh.chunk(3)
-                    r, z = (ir + hr).sigmoid(), (iz + hz).sigmoid()
-                    n = (inn + r * hn).tanh()
-                    h = (1 - z) * n + z * h
-                    record = {"reset": r, "update": z, "new": n}
-                else:
-                    h = (gi + gh).tanh()
-                    record = {}
-                steps.append(h)
-                for name, value in record.items():
-                    layer_gates.setdefault(name, []).append(value)
-            layer_hidden = torch.stack(steps) if steps else x.new_zeros(0, self.config.hidden_size)
-            hidden.append(layer_hidden)
-            for name, values in layer_gates.items():
-                gates.setdefault(name, []).append(torch.stack(values))
-            x = layer_hidden
+            outputs = []
+            for suffix in directions:
+                steps, layer_gates = self._trace_direction(x.flip(0) if suffix else x, layer, suffix)
+                outputs.append(steps.flip(0) if suffix else steps)
+                if not suffix:
+                    for name, values in layer_gates.items():
+                        gates.setdefault(name, []).append(values)
+            x = torch.cat(outputs, dim=-1)
+            hidden.append(x)
         return {"hidden": hidden, **gates}
+
+    def _trace_direction(self, x: Tensor, layer: int, suffix: str) -> tuple[Tensor, dict[str, Tensor]]:
+        w_ih = getattr(self.encoder, f"weight_ih_l{layer}{suffix}")
+        w_hh = getattr(self.encoder, f"weight_hh_l{layer}{suffix}")
+        b_ih = getattr(self.encoder, f"bias_ih_l{layer}{suffix}")
+        b_hh = getattr(self.encoder, f"bias_hh_l{layer}{suffix}")
+        h = x.new_zeros(self.config.hidden_size)
+        c = x.new_zeros(self.config.hidden_size)
+        steps, records = [], {}
+        for t in range(x.size(0)):
+            gi, gh = x[t] @ w_ih.T + b_ih, h @ w_hh.T + b_hh
+            if self.cell == "lstm":
+                i, f, g, o = (gi + gh).chunk(4)
+                i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+                c = f * c + i * g
+                h = o * c.tanh()
+                record = {"input": i, "forget": f, "cell": g, "output": o}
+            elif self.cell == "gru":
+                ir, iz, inn = gi.chunk(3)
+                hr, hz, hn = gh.chunk(3)
+                r, z = (ir + hr).sigmoid(), (iz + hz).sigmoid()
+                n = (inn + r * hn).tanh()
+                h = (1 - z) * n + z * h
+                record = {"reset": r, "update": z, "new": n}
+            else:
+                h = (gi + gh).tanh()
+                record = {}
+            steps.append(h)
+            for name, value in record.items():
+                records.setdefault(name, []).append(value)
+        stacked = torch.stack(steps) if steps else x.new_zeros(0, self.config.hidden_size)
+        return stacked, {name: torch.stack(values) for name, values in records.items()}
 
 
 def check_architecture(cls: type) -> list[str]:

@@ -23,6 +23,15 @@ def run(capsys, *args, stdin: str | None = None, monkeypatch=None):
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def no_shipped_models(tmp_path_factory, monkeypatch):
+    """These tests are about the CLI, not the shipped models: discovery sees only the models each test makes."""
+    from sentido.engine import paths
+
+    empty = tmp_path_factory.mktemp("no-shipped-models")
+    monkeypatch.setattr(paths, "shipped_models_dir", lambda: empty)
+
+
 @pytest.fixture
 def models(tmp_path):
     return [str(save_tiny(tmp_path, "lstm", "classification", name="cls")), str(save_tiny(tmp_path, "gru", "language-model", name="lm"))]

@@ -101,10 +101,12 @@ def test_incremental_equals_full_run(tmp_path, arch, task):
         assert abs(session.analysis().score - loaded.analyze([long_text])[0].score) < 1e-4
 
 
-def test_trace_matches_the_fast_path():
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_trace_matches_the_fast_path(bidirectional):
     tokenizer = tiny_tokenizer()
+    task = "classification" if bidirectional else "language-model"
     for arch in ("rnn", "lstm", "gru", "resnet_lstm"):
-        module = tiny_model(arch, "language-model", tokenizer)
+        module = tiny_model(arch, task, tokenizer, bidirectional=bidirectional)
         ids = torch.tensor(tokenizer.encode(CORPUS[0]).ids)
         with torch.inference_mode():
             traced = module.trace(ids)
