@@ -368,7 +368,7 @@ def _prediction_target(model, module, features, ids, position, label) -> Tensor:
 
 @dataclass
 class Gates:
-    """Per-step hidden state and gate activations of one layer (forward direction), ``[T, units]`` each."""
+    """Per-step hidden state (all directions) and gate activations (forward direction) of one layer, ``[T, units]``."""
 
     model: str
     cell: str
@@ -388,10 +388,7 @@ def gate_activations(model: LoadedModel, text: str, *, layer: int = 0) -> Gates:
     layers = module.config.num_layers
     if not 0 <= layer < layers:
         raise InputError(f"layer must be between 0 and {layers - 1}")
-    if module.config.bidirectional and layers > 1:
-        # trace() follows the forward direction only, and from layer 2 on a bidirectional stack reads both.
-        raise InputError(f"model {model.name!r} reads in both directions with {layers} layers; "
-                         "gates can be traced for left-to-right models and one-layer bidirectional ones")
+    # For a bidirectional stack, hidden holds both directions and the gates are the forward direction's.
     trace = module.trace(torch.tensor(ids, dtype=torch.long, device=model.device))
     arrays = {name: values[layer].float().cpu().numpy() for name, values in trace.items()}
     hidden = arrays.pop("hidden")

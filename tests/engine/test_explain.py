@@ -207,10 +207,12 @@ def test_gate_activations_cover_every_token_and_unit(arch, names):
 def test_gates_of_bidirectional_models():
     tokenizer = tiny_tokenizer()
     one = loaded(tiny_model("lstm", "classification", tokenizer, bidirectional=True, num_layers=1), tokenizer)
-    assert X.gate_activations(one, "a great film").hidden.shape == (3, 12)  # the forward direction
+    gates = X.gate_activations(one, "a great film")
+    assert gates.hidden.shape == (3, 24)  # both directions' states
+    assert gates.gates["forget"].shape == (3, 12)  # the forward direction's gates
     two = loaded(tiny_model("lstm", "classification", tokenizer, bidirectional=True, num_layers=2), tokenizer)
-    with pytest.raises(InputError, match="reads in both directions with 2 layers"):
-        X.gate_activations(two, "a great film")
+    upper = X.gate_activations(two, "a great film", layer=1)
+    assert upper.hidden.shape == (3, 24) and upper.gates["input"].shape == (3, 12)
 
 
 @pytest.mark.parametrize("arch", ["lstm", "gru", "resnet_lstm"])
