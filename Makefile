@@ -32,6 +32,7 @@ models: $(STAMP)
 
 screenshot: $(STAMP)
 	$(PY) scripts/screenshots.py
+	$(PY) scripts/screenshots_inside.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
