@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-    QToolButton, QVBoxLayout, QWidget,
+    QTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
 from sentido.desktop.errors import show_exception
@@ -67,6 +67,25 @@ def read_text_file(path: Path) -> str:
 
 
 _NO_SPACE_BEFORE = set(".,!?;:)]}%…'’")
+
+
+def explain_words(engine, text: str, model: str):
+    """Worker-side: which words pushed ``model`` toward its label (integrated gradients; see engine/explain.py)."""
+    from sentido.engine.explain import explain  # imports torch: only ever on a worker thread
+
+    return explain(engine.load(model, "classification"), text)
+
+
+def utf16_positions(text: str) -> list[int] | None:
+    """Qt counts UTF-16 code units, Python code points: the map between them, or None when they agree."""
+    if text.isascii() or max(map(ord, text)) <= 0xFFFF:
+        return None
+    positions, position = [], 0
+    for ch in text:
+        positions.append(position)
+        position += 2 if ord(ch) > 0xFFFF else 1
+    positions.append(position)
+    return positions
 
 
 def insertion_for(before: str, word: str) -> str:
@@ -278,6 +297,22 @@ class AnalyzeView(QWidget):
         self.editor.file_did_drop.connect(self.open_file)
         left_layout.addWidget(self.editor, 3)
 
+        # "Why this label?": the words that drove the first model, highlighted in the text itself.
+        legend_row = QHBoxLayout()
+        self.highlight_legend = QLabel("")
+        self.highlight_legend.setObjectName("highlight-legend")
+        self.highlight_legend.setWordWrap(True)
+        legend_row.addWidget(self.highlight_legend, 1)
+        self.details_button = QPushButton(self.tr("Details in Inside the model"))
+        self.details_button.setObjectName("explain-details")
+        self.details_button.setToolTip(self.tr("Attributions, the prediction along the text and more, for the same text"))
+        self.details_button.clicked.connect(self.open_details)
+        legend_row.addWidget(self.details_button)
+        self.details_available = False  # the main window sets it when the Inside view can be loaded
+        left_layout.addLayout(legend_row)
+        self.highlighted_tokens: list[tuple[int, int, float]] = []  # (start, end, push) of the highlighted words
+        self._set_legend_visible(False)
+
         strip = QHBoxLayout()
         self.next_label = QLabel(self.tr("Next words:"))
         strip.addWidget(self.next_label)
@@ -374,7 +409,7 @@ class AnalyzeView(QWidget):
         self.explain_button.setIcon(icon("inside"))
         self.explain_button.setToolTip(self.tr("Show which words pushed the first model toward its label (Ctrl+I)"))
         self.explain_button.clicked.connect(self.request_explanation)
-        self.explain_button.setVisible(False)  # the main window shows it when the Inside view is available
+        self.explain_button.setEnabled(False)  # until there is a result to explain
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.request_explanation,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cards_layout.insertWidget(0, self.explain_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -522,6 +557,8 @@ class AnalyzeView(QWidget):
         return self.text()[: cursor.position()]
 
     def _text_did_change(self) -> None:
+        if self.highlighted_tokens:
+            self.clear_highlights()  # the offsets belong to the old text
         self._typed_at = time.perf_counter()
         if self.text() and self.welcome.isVisible():
             self._dismiss_welcome()
@@ -564,6 +601,7 @@ class AnalyzeView(QWidget):
             elif name in outcome.analyses:
                 a = outcome.analyses[name]
                 card.show_analysis(a.label, a.confidence, a.score, a.probabilities, signed=self.has_score(name))
+        self.explain_button.setEnabled(any(a.label is not None for a in outcome.analyses.values()))
         self._show_words(outcome)
         self.analysis_did_finish.emit(outcome)
 
@@ -596,9 +634,72 @@ class AnalyzeView(QWidget):
         self.editor.setFocus()
 
     def request_explanation(self) -> None:
+        """Highlight, in the text, the words that pushed the first chosen model toward its label."""
         models = self.chosen_models()
-        if self.explain_button.isVisibleTo(self) and models and self.text().strip():
+        if not (models and self.text().strip() and self.facade.is_ready):
+            return
+        self.highlight_legend.setText(self.tr("Finding the words that drove %1…").replace("%1", models[0]))
+        self._set_legend_visible(True)
+        self.facade.run(explain_words, self.text(), models[0], on_done=self._show_highlights,
+                        on_error=self._explanation_failed, key="explain")
+
+    def open_details(self) -> None:
+        models = self.chosen_models()
+        if self.details_available and models and self.text().strip():
             self.view_did_request_explanation.emit(self.text(), models[0])
+
+    def _explanation_failed(self, exc: BaseException) -> None:
+        self.highlight_legend.setText(self.tr("No explanation: %1").replace("%1", str(exc)))
+        if not isinstance(exc, SentidoError):
+            show_exception(self, exc)
+
+    def _show_highlights(self, explanation) -> None:
+        text = self.text()
+        if explanation.text != text or explanation.label is None:
+            self.clear_highlights()
+            return
+        # Sentiment reads best as green = pushes positive, red = pushes negative; other label sets show the
+        # push toward the predicted label (green) and away from it (red).
+        lowered = [label.lower() for label in explanation.labels]
+        target = explanation.labels[lowered.index("positive")] if "positive" in lowered else explanation.label
+        pushes = [float(v) for v in explanation.toward(target)]
+        strongest = max((abs(v) for v in pushes), default=0.0) or 1.0
+        positions = utf16_positions(text)
+        selections, highlighted = [], []
+        for token, push in zip(explanation.tokens, pushes):
+            strength = abs(push) / strongest
+            if strength < 0.08:
+                continue  # leave the words that hardly mattered unmarked, so the important ones stand out
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.editor.document())
+            start, end = (positions[token.start], positions[token.end]) if positions else (token.start, token.end)
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            color = QColor(score_color(1.0 if push > 0 else -1.0))
+            color.setAlpha(round(40 + 180 * strength))
+            selection.format.setBackground(color)
+            selections.append(selection)
+            highlighted.append((token.start, token.end, push))
+        self.editor.setExtraSelections(selections)
+        self.highlighted_tokens = highlighted
+        if target.lower() == "positive":
+            legend = self.tr("%1 says %2. Green words pushed it toward positive, red ones toward negative; "
+                             "stronger colour, stronger push (integrated gradients). Typing clears the colours.")
+        else:
+            legend = self.tr("%1 says %2. Green words pushed it toward %2, red ones away from it; "
+                             "stronger colour, stronger push (integrated gradients). Typing clears the colours.")
+        self.highlight_legend.setText(legend.replace("%1", explanation.model).replace("%2", explanation.label))
+        self._set_legend_visible(True)
+
+    def clear_highlights(self) -> None:
+        self.editor.setExtraSelections([])
+        self.highlighted_tokens = []
+        self._set_legend_visible(False)
+
+    def _set_legend_visible(self, visible: bool) -> None:
+        self.highlight_legend.setVisible(visible)
+        self.details_button.setVisible(visible and self.details_available)
 
     # -- sentences ------------------------------------------------------------------------------------------
     def _analyze_sentences(self) -> None:

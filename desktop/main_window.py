@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
             self._inside_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.tabs.addTab(self._inside_placeholder, icon("inside"), self.tr("&Inside the model"))
             self.tabs.currentChanged.connect(self._tab_did_change)
-            self.analyze.explain_button.setVisible(True)
+            self.analyze.details_available = True
             self.analyze.view_did_request_explanation.connect(self.explain)
         self.analyze.example_batch_button.clicked.connect(self.show_example_batch)
         self._build_status_bar()
@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
         """The Analyze view's "Why this label?": the Inside view's explanation of the same text and model."""
         inside = self.inside
         if inside is None or not hasattr(inside, "explain_text"):
-            self.analyze.explain_button.setVisible(False)
+            self.analyze.details_available = False
+            self.analyze.details_button.setVisible(False)
             return
         self.tabs.setCurrentWidget(inside)
         inside.explain_text(text, model)

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VIEWS = ["analyze", "models", "batch", "inside", "settings", "analyze-dark", "analyze-200pct"]
+VIEWS = ["analyze", "why", "models", "batch", "inside", "settings", "analyze-dark", "analyze-200pct"]
 SIZE = (1280, 800)
 
 
@@ -144,6 +144,12 @@ def render(out: Path, only: list[str], theme: str, suffix: str, tmp: Path) -> No
     settle(app, 0.8)
     if "analyze" in only:
         shoot(window, out / f"analyze{suffix}.png")
+    if "why" in only:  # "Why this label?": the words that drove the first model, coloured in the text
+        analyze.request_explanation()
+        window.facade.wait_until_idle(300)
+        settle(app, 0.8)
+        shoot(window, out / f"analyze-why{suffix}.png")
+        analyze.clear_highlights()
     if "models" in only:
         window.tabs.setCurrentWidget(window.plugins)
         tree = window.plugins.tree
@@ -196,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_display()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            main_views = [v for v in only if v in ("analyze", "models", "batch", "inside", "settings")]
+            main_views = [v for v in only if v in ("analyze", "why", "models", "batch", "inside", "settings")]
             if main_views:
                 render(args.out, main_views, args.theme, args.suffix, Path(tmp))
             children = []

@@ -84,6 +84,14 @@
         <translation>Anchura del &amp;haz</translation>
     </message>
     <message>
+        <source>Details in Inside the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attributions, the prediction along the text and more, for the same text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>W&amp;ords</source>
         <translation>Pala&amp;bras</translation>
     </message>
@@ -137,6 +145,22 @@
     </message>
     <message>
         <source>models loaded in %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finding the words that drove %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No explanation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 says %2. Green words pushed it toward positive, red ones toward negative; stronger colour, stronger push (integrated gradients). Typing clears the colours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 says %2. Green words pushed it toward %2, red ones away from it; stronger colour, stronger push (integrated gradients). Typing clears the colours.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

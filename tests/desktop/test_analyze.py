@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from sentido.desktop.analyze import insertion_for, read_text_file, split_sentences
 from sentido.engine.errors import InputError
@@ -140,19 +141,45 @@ def test_read_text_file_refuses_what_is_not_text(tmp_path):
         read_text_file(tmp_path / "missing.txt")
 
 
-def test_why_this_label_opens_the_inside_view_on_the_same_text(qtbot, window):
+def test_why_this_label_highlights_words_then_opens_the_inside_view(qtbot, window):
     view = window.analyze
     view.set_chosen_models(["tiny-lstm-cls"])
+    text = "The ending was bad but the acting was great"
     with qtbot.waitSignal(view.analysis_did_finish, timeout=10_000):
-        view.set_text("The ending was bad but the acting was great")
+        view.set_text(text)
     window.facade.wait_until_idle()
-    assert view.explain_button.isVisibleTo(view)
+    assert view.explain_button.isEnabled()
+    qtbot.mouseClick(view.explain_button, Qt.MouseButton.LeftButton)
+    assert window.facade.wait_until_idle(60)
+    qtbot.waitUntil(lambda: bool(view.highlighted_tokens), timeout=10_000)
+    # Highlights sit on whole words of the text, coloured by the sign of their push, with a legend.
+    selections = view.editor.extraSelections()
+    assert len(selections) == len(view.highlighted_tokens) >= 1
+    for selection, (start, end, push) in zip(selections, view.highlighted_tokens):
+        assert selection.cursor.selectedText() == text[start:end] and text[start:end].strip()
+        background = selection.format.background().color()
+        assert (background.green() > background.red()) == (push > 0)
+    assert view.highlight_legend.isVisible() and "tiny-lstm-cls says" in view.highlight_legend.text()
+    # The details button opens the Inside view on the same text and model.
     with qtbot.waitSignal(view.view_did_request_explanation, timeout=5_000) as blocker:
-        qtbot.mouseClick(view.explain_button, Qt.MouseButton.LeftButton)
-    assert blocker.args == ["The ending was bad but the acting was great", "tiny-lstm-cls"]
+        qtbot.mouseClick(view.details_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [text, "tiny-lstm-cls"]
     assert window.tabs.currentWidget() is window.inside
     assert window.facade.wait_until_idle(60)
-    assert window.inside.page("explain").text_box.toPlainText() == "The ending was bad but the acting was great"
+    assert window.inside.page("explain").text_box.toPlainText() == text
+    # Typing clears the colours: their offsets belong to the old text.
+    window.tabs.setCurrentWidget(view)
+    view.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(view.editor, " indeed")
+    assert view.editor.extraSelections() == [] and not view.highlight_legend.isVisible()
+
+
+def test_highlight_positions_count_utf16_units():
+    from sentido.desktop.analyze import utf16_positions
+
+    assert utf16_positions("plain text") is None
+    positions = utf16_positions("a😀b")
+    assert positions == [0, 1, 3, 4]
 
 
 def test_without_models_the_view_says_how_to_get_one(qtbot, make_window, monkeypatch, tmp_path):
