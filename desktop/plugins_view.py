@@ -22,16 +22,9 @@ from sentido.desktop.errors import show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.theme import icon
 from sentido.engine.errors import ManifestError, PluginError, SentidoError
+from sentido.engine.registry import format_size
 
 COLUMNS = 9  # name, task, architecture, language, version, source, size, headline metric, status
-
-
-def format_size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} B"
 
 
 def validate_plugin(path: Path):

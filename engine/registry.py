@@ -32,6 +32,15 @@ BUILTIN, PACKAGE, SHIPPED, USER, PATH = "built-in", "package", "shipped", "user"
 MAX_ZIP_BYTES = 1 << 30  # refuse archives that unpack to more than 1 GiB (zip bombs)
 
 
+def format_size(size: float) -> str:
+    """Bytes as people read them: 512 B, 7.5 MB."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
+
+
 @dataclass
 class Plugin:
     """One discovered plugin: its manifest, or the reason it could not be read."""

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sentido.engine.errors import InputError
+from sentido.engine.registry import format_size  # noqa: F401  (re-exported for the commands)
 
 
 def make_engine(args: argparse.Namespace):
@@ -30,11 +31,3 @@ def read_texts(values: list[str]) -> list[str]:
     if not text.strip():
         raise InputError("the text is empty")
     return [text]
-
-
-def format_size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} B"
