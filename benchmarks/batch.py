@@ -30,7 +30,6 @@ import csv
 import io
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -99,14 +98,9 @@ def matmul_flops(threads: int, size: int = 1024, repeats: int = 12) -> float:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from sentido.engine.device import cpu_name
+
+    cpu = cpu_name()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return (f"{cpu}; {os.cpu_count()} cores; torch {torch.__version__}, {torch.get_num_threads()} threads; "
             f"load average {load}")

@@ -13,7 +13,6 @@ import argparse
 import csv
 import gzip
 import json
-import platform
 import statistics
 import sys
 import time
@@ -46,7 +45,9 @@ def sync(device: torch.device) -> None:
 def hardware(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (torch {torch.__version__}, CUDA {torch.version.cuda})"
-    return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads (torch {torch.__version__})"
+    from sentido.engine.device import cpu_name
+
+    return f"{cpu_name()}, {torch.get_num_threads()} threads (torch {torch.__version__})"
 
 
 def bench_model(engine: Engine, name: str, texts: list[str]) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import time
@@ -75,15 +74,9 @@ class TrainResult:
 def hardware_summary(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA), torch {torch.__version__}"
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {torch.get_num_threads()} thread(s) of {os.cpu_count()} CPUs, torch {torch.__version__}"
+    from sentido.engine.device import cpu_name
+
+    return f"{cpu_name()}, {torch.get_num_threads()} thread(s) of {os.cpu_count()} CPUs, torch {torch.__version__}"
 
 
 def print_progress(event: dict[str, Any]) -> None:
