@@ -61,25 +61,14 @@ def write_inputs(folder: Path, rows: int, per_file: int = 150) -> int:
 
 
 def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: float | None, typing: bool) -> dict:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     view = window.batch
     view.inputs.clear()
     view.add_inputs([inputs])
     view.output_edit.setText(str(output))
     gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.nsecsElapsed()]
-
-    def beat():
-        now = clock.nsecsElapsed()
-        gaps.append((now - last[0]) / 1e6)
-        last[0] = now
-
-    heartbeat = QTimer(interval=5)
-    heartbeat.setTimerType(heartbeat.timerType().PreciseTimer)
-    heartbeat.timeout.connect(beat)
+    heartbeat = heartbeat_timer(gaps)
     keys = QTimer(interval=100)
     keys.timeout.connect(lambda: window.analyze.editor.insertPlainText("a"))
     finished: dict = {}
@@ -142,11 +131,11 @@ def run_batch_in_window(window, inputs: Path, output: Path, cancel_after_s: floa
     return result
 
 
-def idle_baseline(seconds: float) -> dict:
-    """The same heartbeat with nothing running: what the machine itself costs (scheduling, other processes)."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+def heartbeat_timer(gaps: list[float]):
+    """A precise 5 ms timer on the GUI thread that appends the milliseconds between its beats to ``gaps``:
+    a gap far above 5 ms is the event loop stalling."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
-    gaps: list[float] = []
     clock = QElapsedTimer()
     clock.start()
     last = [clock.nsecsElapsed()]
@@ -156,9 +145,18 @@ def idle_baseline(seconds: float) -> dict:
         gaps.append((now - last[0]) / 1e6)
         last[0] = now
 
-    heartbeat = QTimer(interval=5)
-    heartbeat.setTimerType(heartbeat.timerType().PreciseTimer)
-    heartbeat.timeout.connect(beat)
+    timer = QTimer(interval=5)
+    timer.setTimerType(timer.timerType().PreciseTimer)
+    timer.timeout.connect(beat)
+    return timer
+
+
+def idle_baseline(seconds: float) -> dict:
+    """The same heartbeat with nothing running: what the machine itself costs (scheduling, other processes)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    gaps: list[float] = []
+    heartbeat = heartbeat_timer(gaps)
     loop = QEventLoop()
     heartbeat.start()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
