@@ -27,7 +27,7 @@ from sentido.desktop.errors import show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.settings import Settings
 from sentido.desktop.theme import icon
-from sentido.desktop.widgets import ResultCard, score_color
+from sentido.desktop.widgets import ResultCard, add_check_item, checked_names, score_color, set_checked_names
 from sentido.engine.errors import InputError, SentidoError
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -461,12 +461,9 @@ class AnalyzeView(QWidget):
         self.model_list.blockSignals(True)
         self.model_list.clear()
         for name in classifiers:
-            entry = self.facade.engine.registry.model(name)
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{entry.spec.architecture} · {entry.spec.language} · {', '.join(entry.spec.labels)}")
-            self.model_list.addItem(item)
+            spec = self.facade.engine.registry.model(name).spec
+            add_check_item(self.model_list, name, name in chosen,
+                           tooltip=f"{spec.architecture} · {spec.language} · {', '.join(spec.labels)}")
         self.model_list.blockSignals(False)
         rows = max(1, min(4, self.model_list.count()))
         frame = 2 * self.model_list.frameWidth() + 4
@@ -486,14 +483,11 @@ class AnalyzeView(QWidget):
         self._models_did_change()
 
     def chosen_models(self) -> list[str]:
-        return [self.model_list.item(i).text() for i in range(self.model_list.count())
-                if self.model_list.item(i).checkState() == Qt.CheckState.Checked]
+        return checked_names(self.model_list)
 
     def set_chosen_models(self, names: list[str]) -> None:
         self.model_list.blockSignals(True)
-        for i in range(self.model_list.count()):
-            item = self.model_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+        set_checked_names(self.model_list, names)
         self.model_list.blockSignals(False)
         self._models_did_change()
 

@@ -23,7 +23,7 @@ from sentido.desktop.errors import is_out_of_memory, show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.settings import Settings
 from sentido.desktop.theme import icon
-from sentido.desktop.widgets import BarChart
+from sentido.desktop.widgets import BarChart, add_check_item, checked_names, set_checked_names
 from sentido.engine.errors import SentidoError
 
 FORMATS = [("CSV", ".csv"), ("JSON Lines", ".jsonl"), ("Parquet", ".parquet")]
@@ -318,20 +318,14 @@ class BatchView(QWidget):
                 chosen = {names[0]}
         self.models.clear()
         for name in names:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
-            self.models.addItem(item)
+            add_check_item(self.models, name, name in chosen)
         self._refresh_columns()
 
     def chosen_models(self) -> list[str]:
-        return [self.models.item(i).text() for i in range(self.models.count())
-                if self.models.item(i).checkState() == Qt.CheckState.Checked]
+        return checked_names(self.models)
 
     def set_chosen_models(self, names: list[str]) -> None:
-        for i in range(self.models.count()):
-            item = self.models.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+        set_checked_names(self.models, names)
 
     # -- running --------------------------------------------------------------------------------------------
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 POSITIVE = QColor("#2e9d5b")
 NEGATIVE = QColor("#d1453b")
@@ -22,6 +22,31 @@ def score_color(score: float) -> QColor:
         round(NEUTRAL.green() + (end.green() - NEUTRAL.green()) * t),
         round(NEUTRAL.blue() + (end.blue() - NEUTRAL.blue()) * t),
     )
+
+
+def add_check_item(list_widget: QListWidget, name: str, checked: bool, text: str = "", tooltip: str = "") -> QListWidgetItem:
+    """Add a checkable row for ``name`` (kept in UserRole; ``text`` is what the row shows, the name by default)."""
+    item = QListWidgetItem(text or name)
+    item.setData(Qt.ItemDataRole.UserRole, name)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    if tooltip:
+        item.setToolTip(tooltip)
+    list_widget.addItem(item)
+    return item
+
+
+def checked_names(list_widget: QListWidget) -> list[str]:
+    """The names of the checked rows of a list filled by ``add_check_item``, in list order."""
+    items = (list_widget.item(i) for i in range(list_widget.count()))
+    return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+
+
+def set_checked_names(list_widget: QListWidget, names) -> None:
+    """Check exactly the rows whose name is in ``names``."""
+    for i in range(list_widget.count()):
+        item = list_widget.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in names else Qt.CheckState.Unchecked)
 
 
 class ConfidenceBar(QWidget):

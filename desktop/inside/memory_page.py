@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from sentido.desktop.inside.common import Page
 from sentido.desktop.inside.plots import PlotPanel, draw_gates, draw_memory
+from sentido.desktop.widgets import add_check_item, checked_names, set_checked_names
 
 MEMORY_EXAMPLE = ("I expected to hate this film, and the first hour is dull, the dialogue is clumsy and the music is "
                   "far too loud, yet the last scenes are moving and beautifully acted")
@@ -86,20 +86,13 @@ class MemoryPage(Page):
                     ticked.add(m.name)
         self.model_list.clear()
         for m in models:
-            item = QListWidgetItem(f"{m.name}  ({m.spec.architecture}, {m.spec.task})")
-            item.setData(Qt.ItemDataRole.UserRole, m.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if m.name in ticked else Qt.CheckState.Unchecked)
-            self.model_list.addItem(item)
+            add_check_item(self.model_list, m.name, m.name in ticked, text=f"{m.name}  ({m.spec.architecture}, {m.spec.task})")
 
     def checked_models(self) -> list[str]:
-        return [self.model_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.model_list.count())
-                if self.model_list.item(i).checkState() == Qt.CheckState.Checked]
+        return checked_names(self.model_list)
 
     def set_checked(self, names: list[str]) -> None:
-        for i in range(self.model_list.count()):
-            item = self.model_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in names else Qt.CheckState.Unchecked)
+        set_checked_names(self.model_list, names)
 
     def run(self) -> None:
         names = self.checked_models()
