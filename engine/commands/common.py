@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from sentido.engine.errors import InputError
-from sentido.engine.registry import format_size  # noqa: F401  (re-exported for the commands)
 
 
 def make_engine(args: argparse.Namespace):

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from sentido.engine import paths
-from sentido.engine.commands.common import format_size, make_engine
+from sentido.engine.commands.common import make_engine
 from sentido.engine.errors import PluginError, SentidoError
 from sentido.engine.manifest import read_manifest
-from sentido.engine.registry import Registry, extract_zip
+from sentido.engine.registry import Registry, extract_zip, format_size
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,11 +9,9 @@ metrics, training time, hardware and the exact command.
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import shlex
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -261,32 +259,27 @@ def _fmt(value: Any) -> str:
 
 # -- classification ----------------------------------------------------------------------------------------
 def cmd_train_classifier(args) -> int:
-    import torch
-
     from sentido.engine.bundle import save_model_plugin
-    from sentido.engine.datasets import LabelledTexts, map_labels, read_labelled, split_indices
+    from sentido.engine.datasets import map_labels, read_labelled, split_indices
     from sentido.engine.evaluation import evaluate_classifier, load_model
     from sentido.engine.tokenization import train_tokenizer
-    from sentido.engine.training import Checkpoint, hardware_summary, options_dict, train_classifier, truncate
+    from sentido.engine.training import Checkpoint, options_dict, train_classifier
     from sentido.engine.datasets import iter_documents
 
     device, out, checkpoint_dir, name = _prepare(args)
     mapping = _parse_label_map(args.label_map)
     evals = _parse_evals(args.eval)
-    data = None
-    for path in args.data:
-        part = read_labelled(path, args.text_column, args.label_column)
-        data = part if data is None else data + part
-    if mapping:
-        data = map_labels(data, mapping)
-    if args.valid:
-        valid = None
-        for path in args.valid:
+    def read_all(paths):
+        """Every file's labelled texts, concatenated, with --label-map applied."""
+        data = None
+        for path in paths:
             part = read_labelled(path, args.text_column, args.label_column)
-            valid = part if valid is None else valid + part
-        if mapping:
-            valid = map_labels(valid, mapping)
-        train = data
+            data = part if data is None else data + part
+        return map_labels(data, mapping) if mapping else data
+
+    data = read_all(args.data)
+    if args.valid:
+        train, valid = data, read_all(args.valid)
     else:
         train_idx, valid_idx = split_indices(len(data), args.valid_split, args.seed)
         train, valid = data.subset(train_idx), data.subset(valid_idx)
@@ -299,7 +292,6 @@ def cmd_train_classifier(args) -> int:
     print(f"data: {len(train):,} training and {len(valid):,} validation texts; labels: {', '.join(labels)}", flush=True)
     checkpoint = Checkpoint(checkpoint_dir)
     tokenizer = checkpoint.tokenizer() if args.resume else None
-    started = time.monotonic()
     if tokenizer is None:
         extra = [doc for path in args.vocab_corpus for doc in iter_documents(path, args.text_column)]
         tokenizer = train_tokenizer(train.texts + extra, kind=args.tokenizer, vocab_size=args.vocab_size,
@@ -369,7 +361,6 @@ def _report_table(reports: dict[str, dict[str, Any]], full, half_reports) -> str
 def classifier_card(args, name, labels, train, valid, reports, full, half_reports, half, result, seconds, device,
                     coverage, options) -> str:
     per_class = []
-    first = next(iter(reports))
     for n, r in reports.items():
         per_class.append(f"\n**{n}**: confusion matrix (rows: true {', '.join(labels)}; columns: predicted) "
                          f"`{r['confusion_matrix']}`; per class: "
