@@ -10,14 +10,15 @@ import csv
 import gzip
 import io
 import random
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sentido.engine.batch.readers import MAX_DOCUMENT_BYTES
 from sentido.engine.errors import InputError
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long reviews exceed the 128 KiB default
+# One process-wide CSV field limit, the batch reader's (long reviews exceed the 128 KiB default).
+csv.field_size_limit(MAX_DOCUMENT_BYTES)
 
 
 @dataclass
@@ -54,13 +55,20 @@ def open_text(path: Path | str) -> io.TextIOBase:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"  # by content, so .GZ, .gz or no suffix at all all work
+    raw = gzip.open(path, "rb") if gzipped else path.open("rb")
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
+def _base_name(path: Path) -> str:
+    """The file name without a .gz suffix, lower-cased (for telling CSV from TSV from text)."""
+    name = path.name.lower()
+    return name[:-3] if name.endswith(".gz") else name
+
+
 def _delimiter(path: Path) -> str:
-    name = path.name[:-3] if path.name.endswith(".gz") else path.name
-    return "\t" if name.endswith(".tsv") else ","
+    return "\t" if _base_name(path).endswith(".tsv") else ","
 
 
 def read_labelled(path: Path | str, text_column: str = "text", label_column: str = "label") -> LabelledTexts:
@@ -111,8 +119,7 @@ def iter_lines(path: Path | str) -> Iterator[str]:
 def iter_documents(path: Path | str, text_column: str = "text") -> Iterator[str]:
     """Documents of a corpus: the ``text_column`` of a CSV/TSV, else one per line of a text file."""
     path = Path(path)
-    name = path.name[:-3] if path.name.endswith(".gz") else path.name
-    if name.endswith((".csv", ".tsv")):
+    if _base_name(path).endswith((".csv", ".tsv")):
         yield from read_labelled_column(path, text_column)
     else:
         yield from iter_lines(path)
@@ -131,6 +138,8 @@ def read_labelled_column(path: Path, column: str) -> Iterator[str]:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV ({exc})") from None
+    except (OSError, EOFError) as exc:  # a truncated .gz
+        raise InputError(f"{path}: cannot read ({exc})") from None
 
 
 def split_indices(n: int, fraction: float, seed: int) -> tuple[list[int], list[int]]:

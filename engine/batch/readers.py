@@ -268,7 +268,8 @@ def _csv_reader(source: TextSource, fmt: str):
     sample = source.binary.peek(SNIFF_BYTES)[:SNIFF_BYTES].decode(source.encoding.replace("-sig", ""), "replace")
     if source.encoding == "utf-8-sig":
         sample = sample.lstrip("\ufeff")
-    return csv.reader(_lines(source), _dialect(sample, fmt))
+    # strict: an unterminated quote is reported as a bad row instead of silently swallowing the rest of the file
+    return csv.reader(_lines(source), _dialect(sample, fmt), strict=True)
 
 
 def choose_column(header: Sequence[str], wanted: str | None, rows: Sequence[Sequence[Any]] = ()) -> str:

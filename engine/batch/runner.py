@@ -387,10 +387,14 @@ def _fingerprint(files: list[Path], models: Sequence[str], options: BatchOptions
 
 
 def _is_own_output(path: Path, output: Path) -> bool:
-    """Files this run writes (or an earlier run into the same output wrote) are never read as inputs."""
+    """Files this run writes (or an earlier run into the same output wrote) are never read as inputs: exactly
+    those names, so an input that merely starts like the output (reviews.csv.gz beside reviews.csv) is still read."""
     if path == STDIN or path.resolve().parent != output.resolve().parent:
         return False
-    return path.name.startswith(output.name) or path.name.startswith(errors_path(output).name)
+    errors = errors_path(output).name
+    own = {output.name + suffix for suffix in ("", ".tmp", ".partial", ".partial.jsonl", ".progress.json",
+                                               ".progress.json.tmp")}
+    return path.name in own | {errors, errors + ".partial"}
 
 
 def run_batch(
@@ -422,7 +426,8 @@ def run_batch(
         raise InputError(f"no input files found in {', '.join(map(str, inputs)) or '(nothing given)'}")
     loaded = [prepare_model(engine.load(name, "classification"), options) for name in models]
     columns, labels, input_columns = output_columns(loaded, files)
-    journal = Journal(output, columns, _fingerprint(files, models, options), options.resume)
+    numeric = ["row", "score", "tokens"] + [f"p_{label}" for label in labels]
+    journal = Journal(output, columns, _fingerprint(files, models, options), options.resume, numeric)
     state.files_total = len(files)
     explicit = {Path(p) for p in inputs if str(p) != "-" and Path(p).is_file()}
     run = _Run(files, loaded, journal, options, state, labels, input_columns, explicit)

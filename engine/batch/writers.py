@@ -109,10 +109,12 @@ class _AppendFile:
 class Journal:
     """The output files of one run, opened fresh or resumed; ``commit`` makes a chunk permanent."""
 
-    def __init__(self, output: Path, columns: list[str], fingerprint: dict[str, Any], resume: bool):
+    def __init__(self, output: Path, columns: list[str], fingerprint: dict[str, Any], resume: bool,
+                 numeric_columns: Sequence[str] = ()):
         self.output = output
         self.format = output_format(output)
         self.columns = columns
+        self.numeric_columns = set(numeric_columns)  # typed in Parquet; every other column (the input's) is text
         self.fingerprint = fingerprint
         self.progress_path = output.with_name(output.name + ".progress.json")
         staged = ".partial.jsonl" if self.format == "parquet" else ".partial"
@@ -244,9 +246,10 @@ class Journal:
         pa = require_pyarrow()
         import pyarrow.parquet as pq
 
-        types = {"row": pa.int64(), "tokens": pa.int64(), "chunks": pa.int64(), "score": pa.float64()}
+        integers = {"row", "tokens"}
         schema = pa.schema([
-            (name, types.get(name, pa.float64() if name.startswith("p_") else pa.string())) for name in self.columns
+            (name, (pa.int64() if name in integers else pa.float64()) if name in self.numeric_columns else pa.string())
+            for name in self.columns
         ])
         temporary = self.output.with_name(self.output.name + ".tmp")
         with pq.ParquetWriter(temporary, schema) as writer, open(self.data_path, encoding="utf-8") as staged:

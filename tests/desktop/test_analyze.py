@@ -192,4 +192,5 @@ def test_without_models_the_view_says_how_to_get_one(qtbot, make_window, monkeyp
     assert not view.continue_button.isEnabled()
     view.set_text("nothing to analyse it with")
     window.facade.wait_until_idle()
-    assert view.last_outcome is None or not view.last_outcome.analyses
+    # With no sentiment model there is nothing to ask: no analysis is shown and no card appears.
+    assert (view.last_outcome is None or not view.last_outcome.analyses) and not view._cards

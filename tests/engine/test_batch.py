@@ -292,6 +292,7 @@ def test_quantized_run_stays_close_to_full_precision(engine, tmp_path):
     run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "int8.csv", engine=engine,
               options=BatchOptions(per_line=True, quantize=True))
     full, quantized = read_csv(tmp_path / "fp32.csv"), read_csv(tmp_path / "int8.csv")
+    assert len(full) == len(quantized) == 2
     for a, b in zip(full, quantized):
         assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=0.02)
     assert engine.load(MODEL).module.encoder.__class__ is torch.nn.LSTM  # the engine's own copy is untouched
@@ -423,3 +424,32 @@ def test_the_header_decides_the_delimiter_whatever_the_text_holds(engine, tmp_pa
     one_column.write_text('text\n"A film; long, slow"\nshort\n')
     _, rows = run(engine, [one_column], tmp_path / "out1.csv")
     assert [r["text"] for r in rows] == ["A film; long, slow", "short"]
+
+
+def test_parquet_types_only_our_columns(tmp_path, engine):
+    """Input columns whose names look like ours (p_value, chunks) stay text in Parquet instead of crashing."""
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in.csv").write_text("p_value,chunks,text\nabc,x,great film\n", encoding="utf-8")
+    summary = run_batch([tmp_path / "in.csv"], [MODEL], tmp_path / "out.parquet", engine=engine)
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert summary.rows_written == 1 and table.column("p_value").to_pylist() == ["abc"]
+    assert str(table.schema.field("p_positive").type) == "double" and str(table.schema.field("row").type) == "int64"
+
+
+def test_inputs_named_like_the_output_are_still_read(tmp_path, engine):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "reviews.csv.txt").write_text("a fine film", encoding="utf-8")
+    summary = run_batch([folder], [MODEL], folder / "reviews.csv", engine=engine)
+    assert summary.rows_written == 1
+    assert read_csv(folder / "reviews.csv")[0]["source"].endswith("reviews.csv.txt")
+
+
+def test_unterminated_quote_is_a_bad_row_not_silence(tmp_path, engine):
+    (tmp_path / "q.csv").write_text('id,text\n1,"good film"\n2,"unterminated\n3,bad film\n', encoding="utf-8")
+    summary = run_batch([tmp_path / "q.csv"], [MODEL], tmp_path / "out.csv", engine=engine)
+    assert summary.rows_written == 1
+    report = (tmp_path / "out.errors.csv").read_text(encoding="utf-8")
+    assert "malformed CSV row (unexpected end of data)" in report
