@@ -108,9 +108,12 @@ def cmd_batch(args) -> int:
         print(f"sentido: cancelled; {summary.rows_written:,} rows kept in {summary.output}; "
               "continue with the same command and --resume", file=sys.stderr)
         return 130
-    if summary.documents == 0 and summary.skipped:
-        print("sentido: error: nothing was analysed; every input was skipped", file=sys.stderr)
-        return 1
+    if summary.documents == 0:
+        if summary.skipped or summary.bad_rows:
+            print("sentido: error: nothing was analysed; every input was skipped or malformed (see the errors report)",
+                  file=sys.stderr)
+            return 1
+        print("sentido: warning: the input holds no documents (an empty file, or a header with no rows)", file=sys.stderr)
     return 0
 
 
@@ -119,6 +122,8 @@ def _report(summary) -> None:
     print(f"{summary.rows_written:,} rows ({summary.documents:,} documents) -> {summary.output}  "
           f"in {summary.seconds:.1f} s", file=out)
     for model, counts in summary.label_counts.items():
+        if not counts:
+            continue
         shown = ", ".join(f"{label} {count:,}" for label, count in sorted(counts.items(), key=lambda kv: -kv[1]))
         print(f"  {model}: {shown}", file=out)
     if summary.skipped:
