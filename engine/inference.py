@@ -414,8 +414,8 @@ class IncrementalSession:
         model._require("classification")
         if not self.ids:
             return model.make_analysis(self.text, self.tokens, None)
-        if not model.supports_step:
-            return model.analyze([self.text])[0]
+        if not model.supports_step:  # re-run the network on the ids update() already has
+            return model.make_analysis(self.text, self.tokens, model.probabilities([self.ids])[0])
         lengths = torch.tensor([len(self.ids)], device=model.device)
         pooled, _ = model.module.pool(self._features.unsqueeze(0), lengths)
         probs = torch.softmax(model.module.head(pooled).float(), dim=-1)[0].cpu()
@@ -426,7 +426,7 @@ class IncrementalSession:
         model = self.model
         model._require("language-model")
         if not model.supports_step or not self.ids:
-            return model.next_words(self.text, k)
+            return model._candidates(model.last_logits(self.ids), k)
         return model._candidates(model.module.lm_head(self._features[-1]), k)
 
 
