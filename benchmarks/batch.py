@@ -213,11 +213,11 @@ def standin_plugins(folder: Path, texts: list[str]) -> list[Path]:
     tokenizer = train_tokenizer(texts, vocab_size=30000, min_frequency=1)
     registry = Registry.discover(shipped=False, user=False)
     made = []
-    for arch in ("lstm", "gru"):
+    for arch, hidden in (("lstm", 64), ("gru", 256)):  # sentiment-en-lstm and sentiment-en-gru
         cls = registry.architecture_class(arch)
         torch.manual_seed(0)
         config = cls.config_class(task="classification", vocab_size=tokenizer.vocab_size, num_labels=2,
-                                  embedding_dim=100, hidden_size=256, pooling="mean_max")
+                                  embedding_dim=100, hidden_size=hidden, pooling="mean_max")
         made.append(save_model_plugin(folder / f"standin-{arch}", module=cls(config).eval(), tokenizer=tokenizer,
                                       name=f"standin-sentiment-{arch}", architecture=arch, language="en",
                                       labels=["negative", "positive"], max_length=400,
@@ -391,7 +391,8 @@ def target_check(name: str, rows: list[dict], models: list[str]) -> None:
     if name != "IMDB":
         return
     by = {r["system"]: r for r in rows}
-    lstm = next((m for m in models if "lstm" in m and "resnet" not in m), None)
+    lstm = "sentiment-en-lstm" if "sentiment-en-lstm" in models else next(
+        (m for m in models if "lstm" in m and "resnet" not in m), None)  # the shipped LSTM, else the first one
     if lstm is None:
         return
     for variant in (lstm, f"{lstm} --quantize"):

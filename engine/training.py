@@ -50,6 +50,7 @@ class TrainOptions:
     checkpoint_every: int = 200  # steps between mid-epoch checkpoints
     max_minutes: float = 0.0  # stop at the end of the epoch that passes this wall-clock budget (0: none)
     average_final: bool = False  # try the mean of the best and the final weights; keep it if validation is better
+    average_from_epoch: int = 0  # language model: from this epoch on, validate and keep the running mean of the weights
     amp: bool = True  # mixed precision on CUDA
 
 
@@ -164,8 +165,13 @@ class Checkpoint:
         temp.write_text(json.dumps({**progress, "optimizer": meta}, indent=1), encoding="utf-8")
         os.replace(temp, self.root / "progress.json")  # written last: a checkpoint is complete once it appears
 
-    def save_best(self, module: nn.Module) -> None:
-        self._write(save_file, {k: v.detach().cpu().contiguous() for k, v in unique_state(module).items()}, "best.safetensors")
+    def save_best(self, weights: nn.Module | dict[str, Tensor]) -> None:
+        if isinstance(weights, nn.Module):
+            weights = unique_state(weights)
+        else:
+            seen: set[int] = set()  # tied tensors are stored once, as unique_state does for a module
+            weights = {k: v for k, v in weights.items() if not (v.numel() and v.data_ptr() in seen or seen.add(v.data_ptr()))}
+        self._write(save_file, {k: v.detach().cpu().contiguous() for k, v in weights.items()}, "best.safetensors")
 
     def _write(self, writer, tensors: dict[str, Tensor], name: str) -> None:
         temp = self.root / f"{name}.tmp"
@@ -254,8 +260,12 @@ class _Loop:
         self.scaler.step(self.optimizer)
         self.scaler.update()
 
-    def end_epoch(self, metrics: dict[str, float], key: str, seconds: float) -> bool:
-        """Record an epoch; returns whether training should go on."""
+    def end_epoch(self, metrics: dict[str, float], key: str, seconds: float,
+                  weights: dict[str, Tensor] | None = None) -> bool:
+        """Record an epoch; returns whether training should go on.
+
+        ``weights`` are the weights that were validated when they are not the module's own (averaged weights).
+        """
         value = metrics[key]
         best = self.state["best_metric"]
         improved = best is None or (value > best if self.higher else value < best)
@@ -263,9 +273,9 @@ class _Loop:
         self.state["history"].append({"epoch": epoch, **metrics, "lr": self.state["lr"], "seconds": round(seconds, 1)})
         if improved:
             self.state.update(best_metric=value, best_epoch=epoch, bad_epochs=0)
+            self.best_state = {k: v.detach().clone() for k, v in (weights or self.module.state_dict()).items()}
             if self.checkpoint is not None:
-                self.checkpoint.save_best(self.module)
-            self.best_state = {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+                self.checkpoint.save_best(self.best_state)
             self.state["lr"] *= self.options.epoch_lr_decay
         else:
             self.state["bad_epochs"] += 1
@@ -336,6 +346,40 @@ class _Loop:
         self.report({"event": "step", "epoch": self.state["epoch"] + 1, "epochs": self.options.epochs,
                      "step": self.state["step_in_epoch"], "steps": steps, "loss": loss, "lr": self.state["lr"],
                      "rate": tokens_per_s, "eta_seconds": eta})
+
+
+class WeightAverage:
+    """The running mean of a module's parameters, updated after every optimizer step.
+
+    This is Polyak averaging, the "A" of the ASGD that AWD-LSTM language models train with: the mean of the weights
+    along the last epochs generalises better than any single point of the noisy trajectory. ``swap`` exchanges the
+    module's parameters with the mean (call it again to swap back), so validation can score the averaged weights.
+    """
+
+    def __init__(self, module: nn.Module, count: int = 0, mean: dict[str, Tensor] | None = None):
+        self.count = count
+        self.mean = {name: (mean[name] if mean and name in mean else p.detach().float().clone()).to(p.device)
+                     for name, p in module.named_parameters()}
+
+    @torch.no_grad()
+    def update(self, module: nn.Module) -> None:
+        self.count += 1
+        for name, p in module.named_parameters():
+            self.mean[name].add_(p.detach().float() - self.mean[name], alpha=1.0 / self.count)
+
+    @torch.no_grad()
+    def swap(self, module: nn.Module) -> None:
+        for name, p in module.named_parameters():
+            kept = p.detach().clone()
+            p.copy_(self.mean[name].to(p.dtype))
+            self.mean[name].copy_(kept.float())
+
+    def tensors(self) -> dict[str, Tensor]:
+        return {f"avg.{name}": t for name, t in self.mean.items()}
+
+    @classmethod
+    def from_tensors(cls, module: nn.Module, tensors: dict[str, Tensor], count: int) -> "WeightAverage":
+        return cls(module, count, {k[4:]: v for k, v in tensors.items() if k.startswith("avg.")})
 
 
 # -- classification -----------------------------------------------------------------------------------------
@@ -584,11 +628,25 @@ def train_language_model(
     steps = math.ceil((data.size(1) - 1) / options.bptt)
     loop = _Loop(module, options, device, checkpoint, progress, cancel, higher_is_better=False)
     state = module.init_state(options.batch_size)
-    if resume and loop.resume() and loop.extra:
-        state = _state_from(loop.extra, state)
+    average: WeightAverage | None = None
+    if resume and loop.resume():
+        if any(k.startswith("state") for k in loop.extra):
+            state = _state_from(loop.extra, state)
+        if "average_count" in loop.state:
+            average = WeightAverage.from_tensors(module, loop.extra, loop.state["average_count"])
     report_every = max(1, min(100, options.checkpoint_every))
+
+    def keep_average() -> dict[str, Tensor]:
+        if average is None:
+            return {}
+        loop.state["average_count"] = average.count
+        return average.tensors()
+
     while not loop.state["done"]:
         epoch = loop.state["epoch"]
+        if options.average_from_epoch and epoch + 1 >= options.average_from_epoch and average is None:
+            average = WeightAverage(module)
+            loop.report({"event": "message", "text": f"epoch {epoch + 1}: averaging the weights from here on"})
         _set_embedding_trainable(module, epoch >= options.freeze_embeddings_epochs)
         module.train()
         if loop.state["step_in_epoch"] == 0:
@@ -606,6 +664,8 @@ def train_language_model(
                 features, state = module.step(inputs, state)
                 loss = module.lm_loss(features.reshape(-1, features.size(-1)).float(), targets.reshape(-1))
             loop.backward(loss)
+            if average is not None:
+                average.update(module)
             value = float(loss.detach())
             running = value if running is None else 0.98 * running + 0.02 * value
             tokens += targets.numel()
@@ -617,14 +677,21 @@ def train_language_model(
             if loop.state["step_in_epoch"] % report_every == 0:
                 loop.step_report(steps, running, tokens / max(1e-9, now - started), started, first_step)
             if loop.state["step_in_epoch"] % options.checkpoint_every == 0:
-                loop.extra = _state_tensors(_detach(state))
+                loop.extra = {**_state_tensors(_detach(state)), **keep_average()}
                 loop.save()
-        valid_loss = lm_loss_on(module, valid_stream, device)
+        weights = None
+        if average is not None:
+            average.swap(module)  # validate (and keep, if best) the averaged weights
+            valid_loss = lm_loss_on(module, valid_stream, device)
+            weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
+            average.swap(module)
+        else:
+            valid_loss = lm_loss_on(module, valid_stream, device)
         metrics = {"train_loss": float(running or 0.0), "valid_loss": valid_loss,
                    "valid_perplexity": math.exp(min(valid_loss, 50.0))}
-        loop.extra = {}
+        loop.extra = keep_average()
         loop.state["elapsed"] += time.monotonic() - last
-        loop.end_epoch(metrics, "valid_perplexity", time.monotonic() - started)
+        loop.end_epoch(metrics, "valid_perplexity", time.monotonic() - started, weights)
     if options.average_final:
         loop.average_with_final(lambda: math.exp(min(lm_loss_on(module, valid_stream, device), 50.0)))
     return loop.result()

@@ -19,7 +19,7 @@ from typing import Any
 from sentido.engine.errors import InputError
 
 ARCHITECTURES = ("rnn", "lstm", "gru", "resnet_lstm")
-IDENTITY_SKIP = {"func", "resume", "out", "checkpoint", "threads", "epochs", "max_minutes", "patience", "debug",
+IDENTITY_SKIP = {"func", "resume", "out", "checkpoint", "threads", "epochs", "max_minutes", "patience", "debug", "init_from_card",
                  "device", "plugin_path", "command", "train_command", "half", "eval", "description", "name",
                  "average_final"}
 
@@ -52,6 +52,9 @@ def _model_options(p: argparse.ArgumentParser, task: str) -> None:
     t.add_argument("--embeddings", default=None, metavar="PATH",
                    help="initialise embeddings from word2vec (.bin/.txt), GloVe (.txt), fastText (.vec/.bin) or a "
                         "`sentido embeddings train` folder")
+    t.add_argument("--init-from", default=None, metavar="MODEL",
+                   help="start from this model's tokenizer and weights (a name or a plugin folder) instead of from "
+                        "scratch: fine-tuning, or more training for a model; its architecture options are used")
     t.add_argument("--freeze-embeddings-epochs", type=int, default=1,
                    help="keep pretrained embeddings fixed for the first N epochs (default 1)")
     o = p.add_argument_group("optimisation")
@@ -68,6 +71,10 @@ def _model_options(p: argparse.ArgumentParser, task: str) -> None:
     o.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
     o.add_argument("--average-final", action="store_true",
                    help="at the end, average the best and the final epoch's weights; kept only if validation improves")
+    if task == "language-model":
+        o.add_argument("--average-from-epoch", type=int, default=0, metavar="N",
+                       help="from epoch N on, keep the running mean of the weights after every step and validate and "
+                            "ship that mean (Polyak averaging, as ASGD in AWD-LSTM); 0: off")
     o.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
     o.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     r = p.add_argument_group("output")
@@ -136,7 +143,7 @@ def _options(args) -> "TrainOptions":
         patience=args.patience, lr_decay=args.lr_decay, epoch_lr_decay=args.epoch_lr_decay, seed=args.seed, max_tokens=getattr(args, "max_tokens", 0),
         bptt=getattr(args, "bptt", 35), freeze_embeddings_epochs=args.freeze_embeddings_epochs if args.embeddings else 0,
         checkpoint_every=args.checkpoint_every, max_minutes=args.max_minutes, amp=not args.no_amp,
-        average_final=args.average_final,
+        average_final=args.average_final, average_from_epoch=getattr(args, "average_from_epoch", 0),
     )
 
 
@@ -196,6 +203,32 @@ def _build_module(args, task: str, vocab_size: int, num_labels: int, embedding_d
         return cls(cls.config_class(**values))
     except (TypeError, ValueError) as exc:
         raise InputError(f"invalid architecture options: {exc}") from None
+
+
+def _initial_model(args, task: str, labels: list[str] | None = None):
+    """The module and tokenizer of ``--init-from``, ready to train (fp32, on the CPU until the trainer moves it)."""
+    from sentido.engine.evaluation import load_model
+
+    start = load_model(args.init_from, "cpu", plugin_paths=getattr(args, "plugin_path", None) or ())
+    if start.task != task:
+        raise InputError(f"--init-from {args.init_from}: it is a {start.task} model; this trains a {task} model")
+    if start.spec.architecture != args.arch:
+        raise InputError(f"--init-from {args.init_from}: its architecture is {start.spec.architecture}, not --arch {args.arch}")
+    if labels is not None and list(start.labels) != list(labels):
+        raise InputError(f"--init-from {args.init_from}: its labels ({', '.join(start.labels)}) differ from the "
+                         f"data's ({', '.join(labels)})")
+    print(f"starting from {start.name}: its tokenizer ({start.tokenizer.vocab_size:,} tokens) and weights", flush=True)
+    root = Path(args.init_from)
+    if not root.exists():
+        from sentido.engine.registry import Registry
+
+        root = Registry.discover().model(start.name).root
+    card = root / start.spec.card if getattr(start.spec, "card", None) else root / "README.md"
+    args.init_from_card = card.read_text(encoding="utf-8") if card.is_file() else ""  # read now: --out may be root
+    module = start.module.float().train()
+    for p in module.parameters():
+        p.requires_grad_(True)
+    return module, start.tokenizer
 
 
 def _prepare(args):
@@ -291,15 +324,20 @@ def cmd_train_classifier(args) -> int:
         raise InputError(f"the validation data has label(s) not in the training data: {', '.join(unknown)}")
     print(f"data: {len(train):,} training and {len(valid):,} validation texts; labels: {', '.join(labels)}", flush=True)
     checkpoint = Checkpoint(checkpoint_dir)
-    tokenizer = checkpoint.tokenizer() if args.resume else None
+    module = coverage = None
+    if args.init_from:
+        module, tokenizer = _initial_model(args, "classification", labels)
+    else:
+        tokenizer = checkpoint.tokenizer() if args.resume else None
     if tokenizer is None:
         extra = [doc for path in args.vocab_corpus for doc in iter_documents(path, args.text_column)]
         tokenizer = train_tokenizer(train.texts + extra, kind=args.tokenizer, vocab_size=args.vocab_size,
                                     min_frequency=args.min_frequency, lowercase=not args.cased)
-    vectors = _vectors(args)
-    embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
-    module = _build_module(args, "classification", tokenizer.vocab_size, len(labels), embedding_dim)
-    coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
+    if module is None:
+        vectors = _vectors(args)
+        embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
+        module = _build_module(args, "classification", tokenizer.vocab_size, len(labels), embedding_dim)
+        coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
     index = {label: i for i, label in enumerate(labels)}
     options = _options(args)
     result = train_classifier(
@@ -379,7 +417,7 @@ def classifier_card(args, name, labels, train, valid, reports, full, half_report
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} of the vocabulary covered)" if args.embeddings else "random initialisation"}
 - **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {result.module.config.vocab_size:,}
 - **Training:** {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {seconds / 60:.1f} minutes; {result.stopped}
-{_averaged_line(result)}- **Hardware:** {_environment(device)}
+{_averaged_line(result)}{_start_line(args)}- **Hardware:** {_environment(device)}
 - **Weights:** {'fp16' if half else 'fp32'} (fp16 is kept only when accuracy holds; both measured below)
 - **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 
@@ -401,7 +439,7 @@ def classifier_card(args, name, labels, train, valid, reports, full, half_report
 ## Options
 
 `{options}`
-"""
+{_previous_card(args)}"""
 
 
 # -- language model ----------------------------------------------------------------------------------------
@@ -423,17 +461,22 @@ def cmd_train_lm(args) -> int:
     if not valid_lines:
         raise InputError("no validation text: give --valid or a larger --valid-split")
     checkpoint = Checkpoint(checkpoint_dir)
-    tokenizer = checkpoint.tokenizer() if args.resume else None
+    module = coverage = None
+    if args.init_from:
+        module, tokenizer = _initial_model(args, "language-model")
+    else:
+        tokenizer = checkpoint.tokenizer() if args.resume else None
     if tokenizer is None:
         tokenizer = train_tokenizer(lm_texts_for_vocab(train_lines), kind=args.tokenizer, vocab_size=args.vocab_size,
                                     min_frequency=args.min_frequency, lowercase=not args.cased)
     train_stream, valid_stream = lm_stream(tokenizer, train_lines), lm_stream(tokenizer, valid_lines)
     print(f"data: {train_stream.numel():,} training and {valid_stream.numel():,} validation tokens; "
           f"vocabulary {tokenizer.vocab_size:,}", flush=True)
-    vectors = _vectors(args)
-    embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
-    module = _build_module(args, "language-model", tokenizer.vocab_size, 0, embedding_dim)
-    coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
+    if module is None:
+        vectors = _vectors(args)
+        embedding_dim = args.embedding_dim or (vectors.vector_size if vectors is not None else 128)
+        module = _build_module(args, "language-model", tokenizer.vocab_size, 0, embedding_dim)
+        coverage = _init_embeddings(module, vectors, tokenizer, args.seed) if vectors is not None else None
     options = _options(args)
     result = train_language_model(module, tokenizer, train_stream, valid_stream, options, device=device,
                                   checkpoint=checkpoint, identity=_identity(args), resume=args.resume)
@@ -492,7 +535,7 @@ def lm_card(args, name, tokenizer, train_stream, valid_stream, reports, full, ha
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} covered)" if args.embeddings else "random initialisation"}
 - **Training:** truncated BPTT {args.bptt} carrying the state between batches, gradient clip {args.clip},
   {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {result.seconds / 60:.1f} minutes; {result.stopped}
-{_averaged_line(result)}- **Hardware:** {_environment(device)}
+{_averaged_line(result)}{_polyak_line(options)}{_start_line(args)}- **Hardware:** {_environment(device)}
 - **Weights:** {'fp16' if half else 'fp32'} (fp16 kept only when perplexity holds within 0.5%)
 - **Trained:** {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 
@@ -517,7 +560,31 @@ matching the typed prefix.
 ## Options
 
 `{options}`
-"""
+{_previous_card(args)}"""
+
+
+def _polyak_line(options: dict[str, Any]) -> str:
+    start = options.get("average_from_epoch") or 0
+    if not start:
+        return ""
+    return (f"- **Weight averaging:** from epoch {start} on, the running mean of the weights after every step "
+            "(Polyak averaging, as in ASGD) is what was validated, and what ships\n")
+
+
+def _start_line(args) -> str:
+    if not getattr(args, "init_from", None):
+        return ""
+    return (f"- **Started from:** `{args.init_from}`, its tokenizer and weights (fresh optimizer); how that model was "
+            "trained is quoted at the end of this card\n")
+
+
+def _previous_card(args) -> str:
+    """The card of the --init-from model, its headings one level down, so the whole training history stays told."""
+    text = getattr(args, "init_from_card", "")
+    if not getattr(args, "init_from", None) or not text:
+        return ""
+    lines = [("#" + line if line.startswith("#") else line) for line in text.splitlines()]
+    return "\n## Before: where this training started\n\nThe starting model's card:\n\n" + "\n".join(lines) + "\n"
 
 
 # -- embeddings --------------------------------------------------------------------------------------------

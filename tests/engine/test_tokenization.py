@@ -58,3 +58,45 @@ def test_broken_tokenizer_file(tmp_path):
 def test_unknown_kind():
     with pytest.raises(ValueError, match="valid: word, bpe"):
         train_tokenizer(CORPUS, kind="chars")
+
+
+EDGE_CASES = [
+    "", " ", "plain words only", "Don't stop; it's GREAT!!!", "a<br /><br />b<br/>c<br>d<BR>e", "x <br / > y",
+    "snake_case and 42 and 3.14, ok?", "tabs\tand\nnewlines\r\nhere", "<unk> <pad> <eos> as text", "<unknown>",
+    "vertical\x0btab and form\x0cfeed", "control\x1fchar", "del\x7fete", "café naïve", "curly’quote don’t",
+    "ﬁne ligature", "İstanbul", "emoji 😀 here", "ＦＵＬＬ width", "a\u00a0b", "...!!!???", "'quoted' words'",
+    "o'clock o''clock 'tis", "UPPER lower MiXeD", "x" * 3000, "word " * 500,
+]
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_fast_ids_equal_the_rust_pipeline(lowercase):
+    """ids_batch's Python path for plain-ASCII texts gives exactly the ids tokenizers' Rust pipeline gives."""
+    texts = CORPUS + EDGE_CASES
+    tok = train_tokenizer(texts + ["<br>", "don't", "it's"], vocab_size=500, min_frequency=1, lowercase=lowercase)
+    assert tok._plain_lowercase is lowercase  # the fast path is on for Sentido's word pipeline
+    assert tok.ids_batch(texts) == tok._rust_ids(texts)
+    assert tok.ids_batch(texts) == [tok.encode(t).ids for t in texts]
+
+
+def test_fast_ids_equal_on_real_reviews():
+    """The same on real corpora (the shipped tokenizer on IMDB and SST-2 texts), when the data is here."""
+    import os
+    from pathlib import Path
+
+    from sentido.engine.datasets import read_labelled
+
+    root = Path(os.environ.get("SENTIDO_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+    shipped = Path(__file__).resolve().parents[2] / "resources" / "models" / "sentiment-en-lstm" / "tokenizer.json"
+    if not (root / "imdb" / "train.csv.gz").is_file():
+        pytest.skip("the shared corpora are not on this machine")
+    tok = TextTokenizer.from_file(shipped)
+    assert tok._plain_lowercase is True
+    texts = read_labelled(root / "imdb" / "train.csv.gz").texts[::25] + read_labelled(root / "sst2" / "dev.csv.gz").texts
+    assert tok.ids_batch(texts) == tok._rust_ids(texts)
+
+
+def test_other_pipelines_keep_the_rust_path():
+    tok = train_tokenizer(CORPUS, kind="bpe", vocab_size=200, min_frequency=1)
+    assert tok._plain_lowercase is None
+    assert tok.ids_batch(CORPUS) == [tok.encode(t).ids for t in CORPUS]

@@ -318,3 +318,84 @@ def test_average_final_keeps_the_mean_only_when_validation_improves(tmp_path):
         assert len(averaged) == 1
         if result.averaged:
             assert result.averaged["validation"] > result.averaged["best_epoch_validation"]
+
+
+def test_weight_average_is_the_running_mean_and_swaps_back():
+    from sentido.engine.training import WeightAverage
+
+    module = torch.nn.Linear(3, 2)
+    average = WeightAverage(module)
+    seen = []
+    for value in (1.0, 2.0, 6.0):
+        with torch.no_grad():
+            module.weight.fill_(value)
+        average.update(module)
+        seen.append(value)
+    assert average.count == 3
+    assert torch.allclose(average.mean["weight"], torch.full((2, 3), sum(seen) / 3))
+    average.swap(module)
+    assert torch.allclose(module.weight, torch.full((2, 3), 3.0))
+    average.swap(module)
+    assert torch.equal(module.weight, torch.full((2, 3), 6.0))
+
+
+def test_language_model_averaging_validates_the_mean_and_resumes_exactly(tmp_path):
+    lines = CORPUS * 20
+    tokenizer = train_tokenizer(lines, min_frequency=1)
+    stream = lm_stream(tokenizer, lines)
+    options = TrainOptions(epochs=3, batch_size=4, bptt=6, checkpoint_every=4, patience=5, seed=2, clip=0.5,
+                           average_from_epoch=2)
+
+    def run(root, cancel=None, resume=False, progress=None):
+        module = tiny_model("lstm", "language-model", tokenizer, seed=1, dropout=0.1)
+        return train_language_model(module, tokenizer, stream, stream[:200], options, checkpoint=Checkpoint(root),
+                                    identity={"lm": 2}, resume=resume, progress=progress or (lambda e: None),
+                                    cancel=cancel)
+
+    messages = []
+    straight = run(tmp_path / "a", progress=lambda e: messages.append(e.get("text", "")))
+    assert any("averaging the weights" in m for m in messages)
+    # What the run keeps scores what its history says the best epoch scored: the averaged weights when it was 2 or 3.
+    from sentido.engine.training import lm_loss_on
+
+    import math
+
+    kept = math.exp(lm_loss_on(straight.module, stream[:200], torch.device("cpu")))
+    assert kept == pytest.approx(straight.best_metric, rel=1e-5)
+    cancel = CancelState()
+
+    def stop(event):
+        if event["event"] == "step" and event["epoch"] == 3 and event["step"] >= 4:
+            cancel.cancelled = True
+
+    with pytest.raises(CancelledError):
+        run(tmp_path / "b", cancel=cancel, progress=stop)
+    resumed = run(tmp_path / "b", resume=True)
+    assert [h["valid_perplexity"] for h in straight.history] == [h["valid_perplexity"] for h in resumed.history]
+    for (name, a), b in zip(straight.module.state_dict().items(), resumed.module.state_dict().values()):
+        assert torch.equal(a, b), name
+
+
+def test_init_from_continues_a_model_and_checks_it_fits(tmp_path, capsys):
+    texts, labels = synthetic(160)
+    data = write_csv(tmp_path / "reviews.csv", texts, labels)
+    first = tmp_path / "first"
+    assert main(["train", "sentiment", "--arch", "lstm", "--data", str(data), "--valid-split", "0.2", "--epochs", "1",
+                 "--out", str(first), *TINY_ARCH]) == 0
+    second = tmp_path / "second"
+    assert main(["train", "sentiment", "--arch", "lstm", "--data", str(data), "--valid-split", "0.2", "--epochs", "1",
+                 "--init-from", str(first), "--out", str(second), "--threads", "1"]) == 0
+    assert (second / "tokenizer.json").read_text() == (first / "tokenizer.json").read_text()
+    card = (second / "README.md").read_text()
+    assert "Started from" in card and "## Before: where this training started" in card and "# first" in card
+    capsys.readouterr()
+    assert main(["train", "sentiment", "--arch", "gru", "--data", str(data), "--init-from", str(first),
+                 "--out", str(tmp_path / "x"), "--threads", "1"]) == 1
+    assert "its architecture is lstm, not --arch gru" in capsys.readouterr().err
+    stars = write_csv(tmp_path / "stars.csv", texts, ["1" if l == "negative" else "5" for l in labels])
+    assert main(["train", "sentiment", "--arch", "lstm", "--data", str(stars), "--init-from", str(first),
+                 "--out", str(tmp_path / "y"), "--threads", "1"]) == 1
+    assert "labels (negative, positive) differ" in capsys.readouterr().err
+    assert main(["train", "next-word", "--arch", "lstm", "--data", str(data), "--init-from", str(first),
+                 "--out", str(tmp_path / "z"), "--threads", "1"]) == 1
+    assert "it is a classification model" in capsys.readouterr().err
