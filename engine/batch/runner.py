@@ -112,6 +112,9 @@ class BatchSummary:
 
 
 # -- the run ------------------------------------------------------------------------------------------------------
+COLUMN_PEEK = 100  # JSONL records per file whose fields become output columns
+
+
 def output_columns(models: Sequence[LoadedModel], files: Sequence[Path]) -> tuple[list[str], list[str], list[str]]:
     """(all columns, probability labels, input columns) of a run's output."""
     labels: list[str] = []
@@ -122,7 +125,7 @@ def output_columns(models: Sequence[LoadedModel], files: Sequence[Path]) -> tupl
     for path in files:
         fmt = format_of(path)
         try:
-            names = peek_columns(path) if fmt in ("csv", "tsv", "jsonl") else ["text"]
+            names = peek_columns(path, COLUMN_PEEK) if fmt in ("csv", "tsv", "jsonl") else ["text"]
         except InputError:
             names = []  # unreadable: the run reports it when it gets there
         inputs.update(dict.fromkeys(names))
@@ -146,8 +149,9 @@ class _Reader:
     """Runs in its own thread: files -> documents -> tokenised chunks, into a short queue (memory stays flat)."""
 
     def __init__(self, files: list[Path], explicit: set[Path], models: list[LoadedModel], options: BatchOptions,
-                 saved: dict[str, Any]):
+                 saved: dict[str, Any], columns: set[str] | None = None):
         self.files, self.explicit, self.models, self.options = files, explicit, models, options
+        self.columns = columns  # the input columns the output has (JSONL fields seen in each file's first records)
         self.position: list[int] = saved.get("position", [0, 0])
         # Saved without the (many) "done" entries: every file before the position that was not skipped is done.
         self.file_status: dict[str, str] = {str(p): "done" for p in files[: self.position[0]]}
@@ -189,6 +193,8 @@ class _Reader:
                         self.problems.append([key, item.line, "bad row", item.reason])
                     else:
                         done += 1
+                        if fmt == "jsonl" and self.columns is not None and not item.columns.keys() <= self.columns:
+                            self._unlisted_fields(key, item)
                         yield key, item
                 self.file_status[key] = "done"
             except SkipFile as exc:
@@ -205,6 +211,15 @@ class _Reader:
                             self.problems.append([key, "", "warning", warning])
                     self.source = None
             self.position = [index + 1, 0]
+
+    def _unlisted_fields(self, key: str, item: Document) -> None:
+        """Warn (once per file and field) that a JSONL field missing from every file's first records is not output."""
+        new = sorted(set(item.columns) - self.columns)
+        warning = (f"field(s) {', '.join(map(repr, new))} first appear at line {item.row}, after the first "
+                   f"{COLUMN_PEEK} records that set the output's columns; their values are not in the output")
+        self.columns = self.columns | set(new)  # one warning per field
+        self.warnings.append(f"{key}: {warning}")
+        self.problems.append([key, item.row, "warning", warning])
 
     def chunks(self) -> Iterator[_Chunk]:
         items: list[tuple[str, Document]] = []
@@ -278,7 +293,7 @@ class _Run:
         self.labels, self.input_columns = labels, input_columns
         saved = dict(journal.resumed or {})
         saved["warnings"] = saved.get("warnings", []) + journal.notes
-        self.reader = _Reader(files, explicit, models, options, saved)
+        self.reader = _Reader(files, explicit, models, options, saved, set(input_columns))
         self.saved = {key: saved[key] for key in ("position", "file_status", "skipped", "warnings", "bad_rows") if key in saved}
         self.counts: dict[str, dict[str, int]] = saved.get("label_counts", {m.name: {} for m in models})
         self.rows_written: int = saved.get("rows_written", 0)

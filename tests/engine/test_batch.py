@@ -453,3 +453,17 @@ def test_unterminated_quote_is_a_bad_row_not_silence(tmp_path, engine):
     assert summary.rows_written == 1
     report = (tmp_path / "out.errors.csv").read_text(encoding="utf-8")
     assert "malformed CSV row (unexpected end of data)" in report
+
+
+def test_jsonl_fields_first_seen_late_are_reported(engine, tmp_path):
+    path = tmp_path / "late.jsonl"
+    lines = [json.dumps({"text": f"good film {i}", "id": i}) for i in range(120)]
+    lines.append(json.dumps({"text": "late", "id": 120, "rating": 5, "source": "web"}))
+    lines.append(json.dumps({"text": "later", "id": 121, "rating": 4}))
+    path.write_text("\n".join(lines) + "\n")
+    summary, _ = run(engine, [path], tmp_path / "out.csv")
+    warned = [w for w in summary.warnings if "first appear" in w]
+    assert len(warned) == 1 and "'rating', 'source'" in warned[0] and "line 121" in warned[0]
+    report = [r for r in read_csv(tmp_path / "out.errors.csv") if r["kind"] == "warning"]
+    assert [r["line"] for r in report] == ["121"]
+    assert summary.documents == 122
