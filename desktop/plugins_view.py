@@ -21,30 +21,10 @@ from PySide6.QtWidgets import (
 from sentido.desktop.errors import show_exception
 from sentido.desktop.facade import EngineFacade
 from sentido.desktop.theme import icon
-from sentido.engine.errors import ManifestError, PluginError, SentidoError
-from sentido.engine.registry import format_size
+from sentido.engine.errors import PluginError, SentidoError
+from sentido.engine.registry import format_size, validate_plugin
 
 COLUMNS = 9  # name, task, architecture, language, version, source, size, headline metric, status
-
-
-def validate_plugin(path: Path):
-    """(root, manifest, problems): the plugin's folder and manifest, or every problem found, in plain words."""
-    from sentido.engine.manifest import read_manifest
-    from sentido.engine.registry import extract_zip
-
-    try:
-        root = extract_zip(path) if path.suffix.lower() == ".zip" and path.is_file() else path
-        if not root.exists():
-            return None, None, [f"{path}: no such file or folder"]
-        if root.is_file():
-            return None, None, [f"{path.name}: a plugin is a folder holding plugin.toml, or a .zip of one"]
-        return root, read_manifest(root), []
-    except ManifestError as exc:
-        return None, None, exc.problems
-    except PluginError as exc:
-        return None, None, [str(exc)]
-    except OSError as exc:
-        return None, None, [f"{path}: {exc.strerror or exc}"]
 
 
 class PluginsView(QWidget):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sentido.engine import paths
-from sentido.engine.errors import PluginError, SentidoError, TrustError
+from sentido.engine.errors import ManifestError, PluginError, SentidoError, TrustError
 from sentido.engine.manifest import MANIFEST_NAME, ArchitectureSpec, Manifest, ModelSpec, read_manifest
 from sentido.engine.trust import TrustStore
 
@@ -135,6 +135,25 @@ class PluginState:
 
 def iter_entry_points() -> Iterator[importlib.metadata.EntryPoint]:
     yield from importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+
+
+def validate_plugin(path: Path | str) -> tuple[Path | None, Manifest | None, list[str]]:
+    """(root, manifest, problems) of a plugin folder or .zip, checked without running anything: its folder and
+    manifest, or every problem found, in plain words. The CLI's ``plugins validate`` and the desktop both use it."""
+    path = Path(path)
+    try:
+        root = extract_zip(path) if path.suffix.lower() == ".zip" and path.is_file() else path
+        if not root.exists():
+            return None, None, [f"{path}: no such file or folder"]
+        if root.is_file():
+            return None, None, [f"{path.name}: a plugin is a folder holding plugin.toml, or a .zip of one"]
+        return root, read_manifest(root), []
+    except ManifestError as exc:
+        return None, None, list(exc.problems)
+    except PluginError as exc:
+        return None, None, list(getattr(exc, "problems", None) or [str(exc)])
+    except OSError as exc:
+        return None, None, [f"{path}: {exc.strerror or exc}"]
 
 
 def extract_zip(archive: Path) -> Path:

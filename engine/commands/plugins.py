@@ -11,7 +11,7 @@ from sentido.engine import paths
 from sentido.engine.commands.common import make_engine
 from sentido.engine.errors import PluginError, SentidoError
 from sentido.engine.manifest import read_manifest
-from sentido.engine.registry import Registry, extract_zip, format_size
+from sentido.engine.registry import Registry, extract_zip, format_size, validate_plugin
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,13 +72,7 @@ def cmd_list(args) -> int:
 
 def cmd_validate(args) -> int:
     path = args.path
-    try:
-        root = extract_zip(path) if path.suffix.lower() == ".zip" and path.is_file() else path
-        manifest = read_manifest(root)
-        problems: list[str] = []
-    except PluginError as exc:
-        manifest = None
-        problems = getattr(exc, "problems", None) or [str(exc)]
+    _, manifest, problems = validate_plugin(path)
     data = {"path": str(path), "valid": not problems, "problems": problems}
     if manifest is not None:
         data.update(name=manifest.plugin.name, has_code=manifest.has_code)

@@ -141,3 +141,16 @@ def test_unload_frees_and_reloads(tmp_path):
     engine.unload("m")
     assert engine.loaded() == []
     assert engine.load("m") is not first
+
+
+def test_validate_plugin_names_every_kind_of_problem(tmp_path):
+    from sentido.engine.registry import validate_plugin
+
+    assert validate_plugin(tmp_path / "missing")[2] == [f"{tmp_path / 'missing'}: no such file or folder"]
+    (tmp_path / "notes.txt").write_text("hello")
+    assert "a plugin is a folder holding plugin.toml" in validate_plugin(tmp_path / "notes.txt")[2][0]
+    (tmp_path / "empty").mkdir()
+    root, manifest, problems = validate_plugin(tmp_path / "empty")
+    assert root is None and manifest is None and problems
+    (tmp_path / "bad.zip").write_bytes(b"not a zip")
+    assert validate_plugin(tmp_path / "bad.zip")[2]
