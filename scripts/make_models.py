@@ -97,8 +97,11 @@ RECIPES: dict[str, list[str]] = {
                          "--patience", "3", "--clip", "0.5", "--average-from-epoch", "2", "--epochs", "16",
                          "--max-minutes", "105", "--language", "en",
                          "--description", "English next-word LSTM trained on WikiText-2."],
-    "sentiment-en-lstm": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "256",
-                          "--description", "English sentiment (negative/positive) LSTM for reviews and short sentences."],
+    "sentiment-en-lstm-large": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "256",
+                                "--description", "English sentiment (negative/positive) LSTM for reviews and short sentences."],
+    "sentiment-en-lstm": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "64",
+                          "--description", "English sentiment (negative/positive) LSTM for reviews and short sentences, "
+                                           "small enough for fast batch runs."],
     "nextword-en-gru": ["next-word", "--arch", "gru", *LM_COMMON, "--hidden-size", "256", "--epochs", "3", "--max-minutes", "12",
                         "--description", "English next-word GRU trained on WikiText-2."],
     "sentiment-en-gru": ["sentiment", "--arch", "gru", *SENTIMENT_COMMON, "--hidden-size", "256", "--max-minutes", "22",

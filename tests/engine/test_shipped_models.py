@@ -8,7 +8,8 @@ from sentido.engine import paths
 from sentido.engine.api import Engine
 from sentido.engine.registry import Registry
 
-ENGLISH_SENTIMENT = ["sentiment-en-rnn", "sentiment-en-lstm", "sentiment-en-gru", "sentiment-en-resnet-lstm"]
+ENGLISH_SENTIMENT = ["sentiment-en-rnn", "sentiment-en-lstm", "sentiment-en-lstm-large", "sentiment-en-gru",
+                     "sentiment-en-resnet-lstm"]
 NEXT_WORD = ["nextword-en-lstm", "nextword-en-gru"]
 OTHERS = ["emotion-en-lstm", "sentiment-es-lstm"]
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024

@@ -87,7 +87,7 @@ def test_fast_ids_equal_on_real_reviews():
     from sentido.engine.datasets import read_labelled
 
     root = Path(os.environ.get("SENTIDO_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
-    shipped = Path(__file__).resolve().parents[2] / "resources" / "models" / "sentiment-en-lstm" / "tokenizer.json"
+    shipped = Path(__file__).resolve().parents[2] / "resources" / "models" / "sentiment-en-lstm-large" / "tokenizer.json"
     if not (root / "imdb" / "train.csv.gz").is_file():
         pytest.skip("the shared corpora are not on this machine")
     tok = TextTokenizer.from_file(shipped)
