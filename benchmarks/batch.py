@@ -20,7 +20,8 @@ pre-tokeniser). "fp16 weights" is the accuracy of the model with its weights rou
 The recurrent-layer fraction: FLOPs of the LSTM/GRU/RNN layers (2·gates·hidden·(input+hidden) per token and
 direction) over the CPU time spent inside them (forward hooks, thread CPU time summed over the batch threads, each
 of which runs torch on one thread), divided by the best fp32 1024x1024 matmul FLOP/s of one core of this machine,
-measured the same way at the start of the run. For --quantize the same count of operations is done in int8.
+measured the same way at the start of the run. For --quantize the same count of operations is done in int8, for
+--half (bfloat16, on CPUs with bfloat16 instructions; run unless --no-half) in bfloat16.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def machine() -> str:
 
 # -- recurrent layers ---------------------------------------------------------------------------------------------
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
+FLAGS = {"fp32": "", "int8": " --quantize", "bf16": " --half (bfloat16)"}
 
 
 class RecurrentTimer:
@@ -187,7 +189,7 @@ def run_sentido(engine, model: str, source: Path, folder: Path, variant: str, ba
     try:
         started, cpu = time.perf_counter(), time.process_time()
         run_batch([source], [model], output, engine=engine,
-                  options=BatchOptions(quantize=variant == "int8", batch_size=batch_size))
+                  options=BatchOptions(quantize=variant == "int8", half=variant == "bf16", batch_size=batch_size))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         runner.prepare_model = original
@@ -287,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plugin-path", action="append", default=[], type=Path)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--no-quantize", action="store_true", help="skip the int8 runs")
+    parser.add_argument("--no-half", action="store_true", help="skip the bfloat16 runs (CPUs with bfloat16 instructions)")
     parser.add_argument("--memory-mb", type=int, default=0, help="also measure peak RSS on a generated CSV this large")
     parser.add_argument("--memory-model", default=None,
                         help="model for the memory check: a name, or 'tiny' (a tiny random model: the same reading, "
@@ -298,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sentido.engine.api import Engine
+    from sentido.engine.batch.analysis import cpu_has_bf16
     from sentido.engine.tokenization import word_pieces
 
     if not (args.data / "imdb" / "train.csv.gz").exists():
@@ -339,11 +343,12 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"system": lexicon, "docs_s": len(texts) / seconds, "words_s": words / seconds,
                          "docs_cpu_s": len(texts) / cpu, "accuracy": accuracy(labels[:scored], gold[:scored])})
             print_row(rows[-1])
+        variants = ["fp32"] + ([] if args.no_quantize else ["int8"]) + (["bf16"] if cpu_has_bf16() and not args.no_half else [])
         for model in models:
-            for quantize in ((False,) if args.no_quantize else (False, True)):
-                variant = "int8" if quantize else "fp32"
+            for variant in variants:
+                quantize = variant != "fp32"
                 labels, seconds, cpu, rec_s, per_token, tokens = run_sentido(engine, model, source, folder, variant, args.batch_size)
-                row = {"system": f"{model}{' --quantize' if quantize else ''}", "docs_s": len(texts) / seconds,
+                row = {"system": f"{model}{FLAGS[variant]}", "docs_s": len(texts) / seconds,
                        "words_s": words / seconds, "docs_cpu_s": len(texts) / cpu, "accuracy": None if standin else accuracy(labels[:scored], gold[:scored]),
                        "recurrent_gflops": per_token * tokens / rec_s / 1e9 if rec_s else None}
                 row["fraction_of_peak"] = row["recurrent_gflops"] * 1e9 / peak if row["recurrent_gflops"] else None
@@ -395,7 +400,7 @@ def target_check(name: str, rows: list[dict], models: list[str]) -> None:
         (m for m in models if "lstm" in m and "resnet" not in m), None)  # the shipped LSTM, else the first one
     if lstm is None:
         return
-    for variant in (lstm, f"{lstm} --quantize"):
+    for variant in (lstm + flag for flag in FLAGS.values()):
         if variant not in by:
             continue
         r, vader, blob = by[variant], by["VADER"], by["TextBlob"]

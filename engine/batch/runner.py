@@ -47,7 +47,7 @@ class BatchOptions:
     recursive: bool = True  # look inside sub-folders
     batch_size: int = 64  # texts per forward pass
     quantize: bool = False  # int8 dynamic quantization of LSTM/GRU/Linear layers (CPU)
-    half: bool = False  # float16 weights (GPU)
+    half: bool = False  # float16 on a GPU, bfloat16 on a CPU that has bfloat16 instructions
     resume: bool = False  # continue an interrupted or cancelled run into the same output
     threads: int | None = None  # model batches run side by side, one torch thread each; None: one per CPU core
 

@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=None, help="model batches run side by side (CPU; default: one per core)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted or cancelled run into the same --output")
     p.add_argument("--quantize", action="store_true", help="int8 dynamic quantization (CPU): faster, slightly different")
-    p.add_argument("--half", action="store_true", help="float16 weights (GPU)")
+    p.add_argument("--half", action="store_true",
+                   help="half precision: float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions (AVX512-BF16, AMX)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on standard error")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on standard output")
     p.set_defaults(func=cmd_batch)

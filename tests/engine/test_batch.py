@@ -296,8 +296,24 @@ def test_quantized_run_stays_close_to_full_precision(engine, tmp_path):
     for a, b in zip(full, quantized):
         assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=0.02)
     assert engine.load(MODEL).module.encoder.__class__ is torch.nn.LSTM  # the engine's own copy is untouched
-    with pytest.raises(InputError, match="half precision needs a GPU"):
+
+
+def test_half_precision_on_the_cpu_is_bfloat16_where_the_cpu_has_it(engine, tmp_path, monkeypatch):
+    from sentido.engine.batch import analysis
+
+    (tmp_path / "a.txt").write_text("I loved this movie\nTerrible film. I hated every minute.\n")
+    monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: False)
+    with pytest.raises(InputError, match="bfloat16 instructions"):
         run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "h.csv", engine=engine, options=BatchOptions(half=True))
+    monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: True)  # bfloat16 runs everywhere, only slowly without it
+    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "fp32.csv", engine=engine, options=BatchOptions(per_line=True))
+    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "bf16.csv", engine=engine,
+              options=BatchOptions(per_line=True, half=True))
+    full, half = read_csv(tmp_path / "fp32.csv"), read_csv(tmp_path / "bf16.csv")
+    assert len(full) == len(half) == 2
+    for a, b in zip(full, half):
+        assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=0.05)
+    assert engine.load(MODEL).module.embedding.weight.dtype == torch.float32  # the engine's own copy is untouched
 
 
 def test_the_output_folder_is_never_read_as_input(engine, tmp_path):
