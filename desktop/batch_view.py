@@ -127,6 +127,15 @@ class BatchView(QWidget):
         self.models.setMaximumHeight(100)
         self.models.setToolTip(self.tr("Tick the models to run; each adds one row per text"))
         form.addRow(self.tr("Models"), self.models)
+        self.precision_combo = QComboBox()
+        self.precision_combo.setObjectName("batch-precision")
+        self.precision_combo.setToolTip(self.tr(
+            "Full precision is exact. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a "
+            "GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)"))
+        self.precision_combo.addItem(self.tr("Full (float32)"), "fp32")
+        self.precision_combo.addItem(self.tr("int8, quantized (CPU)"), "int8")
+        self.precision_combo.addItem(self.tr("Half (bfloat16 or float16)"), "half")
+        form.addRow(self.tr("Precision"), self.precision_combo)
         out_row = QHBoxLayout()
         self.output_edit = QLineEdit()
         self.output_edit.setObjectName("batch-output")
@@ -308,7 +317,20 @@ class BatchView(QWidget):
         self.column_combo.setCurrentIndex(max(0, index))
 
     # -- models ---------------------------------------------------------------------------------------------
+    def _refresh_precisions(self) -> None:
+        """int8 runs on the CPU only; half precision on a GPU, or on a CPU with bfloat16 instructions."""
+        from sentido.engine.batch.analysis import cpu_has_bf16
+
+        device = self.facade.engine.device.type if self.facade.is_ready else "cpu"
+        allowed = {"fp32": True, "int8": device == "cpu", "half": device != "cpu" or cpu_has_bf16()}
+        model = self.precision_combo.model()
+        for row in range(self.precision_combo.count()):
+            model.item(row).setEnabled(allowed[self.precision_combo.itemData(row)])
+        if not allowed[self.precision_combo.currentData()]:
+            self.precision_combo.setCurrentIndex(0)
+
     def refresh_models(self) -> None:
+        self._refresh_precisions()
         chosen = set(self.chosen_models())
         names = [m.name for m in self.facade.models("classification")]
         if not chosen and names:
@@ -348,8 +370,10 @@ class BatchView(QWidget):
             return
         from sentido.engine.batch import BatchOptions, ProgressState, run_batch
 
+        precision = self.precision_combo.currentData()
         options = BatchOptions(text_column=self.column_combo.currentData(), per_line=self.per_line.isChecked(),
-                               batch_size=self.settings.batch_size, resume=self.resume.isChecked())
+                               batch_size=self.settings.batch_size, resume=self.resume.isChecked(),
+                               quantize=precision == "int8", half=precision == "half")
         self.state = state = ProgressState()
         self.summary = None
         self._started_at = time.perf_counter()

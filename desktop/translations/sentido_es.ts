@@ -282,6 +282,26 @@
         <translation>Modelos</translation>
     </message>
     <message>
+        <source>Full precision is exact. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full (float32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>int8, quantized (CPU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Half (bfloat16 or float16)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>results.csv</source>
         <translation type="unfinished"></translation>
     </message>

@@ -83,3 +83,38 @@ def test_cancel_stops_and_keeps_what_was_done(qtbot, window, tmp_path):
     assert 0 < summary.rows_written < 400_000
     assert len(_read_csv(output)) == summary.rows_written  # what was done is kept, finalised
     assert "Cancelled" in view.message.text()
+
+
+def test_precision_choice_reaches_the_run(qtbot, window, tmp_path, monkeypatch):
+    from sentido.engine.batch import analysis
+
+    view = window.batch
+    monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: False)
+    view.refresh_models()
+    combo = view.precision_combo
+    half = combo.findData("half")
+    assert not combo.model().item(half).isEnabled()  # a CPU without bfloat16 cannot run half precision
+    monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: True)
+    view.refresh_models()
+    assert combo.model().item(half).isEnabled() and combo.model().item(combo.findData("int8")).isEnabled()
+    (tmp_path / "a.txt").write_text("I loved it\nI hated it\n", encoding="utf-8")
+    view.add_inputs([tmp_path / "a.txt"])
+    view.per_line.setChecked(True)
+    view.set_chosen_models(["tiny-lstm-cls"])
+    import sentido.engine.batch as batch
+
+    seen = []
+    real = batch.run_batch
+
+    def spy(*args, options, **kwargs):
+        seen.append((options.quantize, options.half))
+        return real(*args, options=options, **kwargs)
+
+    monkeypatch.setattr(batch, "run_batch", spy)
+    for choice in ("int8", "half"):
+        combo.setCurrentIndex(combo.findData(choice))
+        view.output_edit.setText(str(tmp_path / f"{choice}.csv"))
+        with qtbot.waitSignal(view.batch_did_finish, timeout=30_000) as blocker:
+            view.start()
+        assert blocker.args[0].rows_written == 2
+    assert seen == [(True, False), (False, True)]
