@@ -7,14 +7,15 @@ file, the line and what was expected, so a training run never starts on data it 
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import random
+import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from sentido.engine.batch.readers import MAX_DOCUMENT_BYTES
+from sentido.engine.batch.readers import MAX_DOCUMENT_BYTES, SkipFile, TextSource
 from sentido.engine.errors import InputError
 
 # One process-wide CSV field limit, the batch reader's (long reviews exceed the 128 KiB default).
@@ -50,15 +51,24 @@ def _label_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
-def open_text(path: Path | str) -> io.TextIOBase:
-    """Open a UTF-8 (optionally ``.gz``) text file; a missing file is an ``InputError``."""
+@contextmanager
+def open_text(path: Path | str) -> Iterator[TextIO]:
+    """Open a training or evaluation file as batch analysis opens its inputs (``batch.readers.TextSource``):
+    gzip recognised by content, the encoding by its BOM, UTF-16 or UTF-8, else Windows-1252/Latin-1 with a
+    warning (printed); binary files and missing files are an ``InputError``."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    with path.open("rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"  # by content, so .GZ, .gz or no suffix at all all work
-    raw = gzip.open(path, "rb") if gzipped else path.open("rb")
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    try:
+        source = TextSource(path, newline="")
+    except SkipFile as exc:
+        raise InputError(f"{path}: {exc}") from None
+    try:
+        yield source.text
+    finally:
+        source.finish()
+        for warning in source.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
 
 
 def _base_name(path: Path) -> str:

@@ -399,3 +399,18 @@ def test_init_from_continues_a_model_and_checks_it_fits(tmp_path, capsys):
     assert main(["train", "next-word", "--arch", "lstm", "--data", str(data), "--init-from", str(first),
                  "--out", str(tmp_path / "z"), "--threads", "1"]) == 1
     assert "it is a classification model" in capsys.readouterr().err
+
+
+def test_training_files_are_opened_like_batch_inputs(tmp_path, capsys):
+    from sentido.engine.datasets import read_labelled
+    from sentido.engine.errors import InputError
+
+    (tmp_path / "utf16.csv").write_text("text,label\nun café excelente,positive\nmalo,negative\n", encoding="utf-16")
+    data = read_labelled(tmp_path / "utf16.csv")
+    assert data.texts == ["un café excelente", "malo"] and data.labels == ["positive", "negative"]
+    (tmp_path / "latin1.csv").write_bytes("text,label\ncafé,positive\n".encode("cp1252"))
+    assert read_labelled(tmp_path / "latin1.csv").texts == ["café"]
+    assert "Windows-1252" in capsys.readouterr().err
+    (tmp_path / "data.csv").write_bytes(b"\x00\x01\x02binary" * 100)
+    with pytest.raises(InputError, match="binary file"):
+        read_labelled(tmp_path / "data.csv")
