@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from sentido.desktop.analyze import insertion_for, read_text_file, split_sentences
+from sentido.desktop.analyze import has_sentences, insertion_for, read_text_file, split_sentences
 from sentido.engine.errors import InputError
 
 
@@ -116,6 +116,12 @@ def test_example_text_is_one_click_away_on_first_run(qtbot, window):
     assert not view.welcome.isVisibleTo(view)
     assert not window.settings.first_run
     window.facade.wait_until_idle()
+
+
+def test_has_sentences_agrees_with_split_sentences():
+    for text in ["", "One.", "One. Two", "One.  ", "...!", "One!\n\nTwo?", "a\nb\nc", "no end", ". . One", "x" * 50 + ". y"]:
+        for wanted in (1, 2, 3):
+            assert has_sentences(text, wanted) == (len(split_sentences(text)) >= wanted), (text, wanted)
 
 
 def test_split_sentences_and_insertion_rules():
