@@ -238,6 +238,11 @@ class _Loop:
         self.module.to(self.device)
         for group in self.optimizer.param_groups:
             group["lr"] = self.state["lr"]
+        if not self.state["done"] and self.state["step_in_epoch"] == 0 and self.state["epoch"] >= self.options.epochs:
+            # --epochs lowered on resume to end a run at the last finished epoch
+            self.state.update(done=True, stopped=f"finished {self.state['epoch']} epochs")
+            self.report({"event": "message", "text": f"{self.checkpoint.root}: {self.state['stopped']}; nothing to train"})
+            return True
         self.report({"event": "message", "text": f"resumed from {self.checkpoint.root}: epoch {self.state['epoch'] + 1}, "
                                                  f"step {self.state['step_in_epoch']}"})
         return True

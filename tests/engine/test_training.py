@@ -414,3 +414,21 @@ def test_training_files_are_opened_like_batch_inputs(tmp_path, capsys):
     (tmp_path / "data.csv").write_bytes(b"\x00\x01\x02binary" * 100)
     with pytest.raises(InputError, match="binary file"):
         read_labelled(tmp_path / "data.csv")
+
+
+def test_fewer_epochs_on_resume_end_the_run_at_the_last_finished_epoch(tmp_path):
+    cancel = CancelState()
+
+    def stop(event):  # interrupted right after epoch 2 ended, before epoch 3's first checkpoint
+        if event["event"] == "epoch" and event["epoch"] == 2:
+            cancel.cancelled = True
+
+    options = TrainOptions(epochs=4, batch_size=8, checkpoint_every=1000, patience=5, seed=5)
+    with pytest.raises(CancelledError):
+        _classifier_run(tmp_path, options, cancel=cancel, progress=stop)
+    messages = []
+    result = _classifier_run(tmp_path, TrainOptions(epochs=2, batch_size=8, checkpoint_every=1000, patience=5, seed=5),
+                             resume=True, progress=lambda e: messages.append(e))
+    assert [h["epoch"] for h in result.history] == [1, 2]
+    assert result.stopped == "finished 2 epochs"
+    assert not [e for e in messages if e["event"] in ("step", "epoch")]  # nothing was trained
