@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>Put an example movie review in the text area (Ctrl+E)</source>
-        <translation type="unfinished"></translation>
+        <translation>Poner una reseña de película de ejemplo en el área de texto (Ctrl+E)</translation>
     </message>
     <message>
         <source>Example batch folder</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Open the Batch view with the example folder of reviews added</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir la vista Lotes con la carpeta de reseñas de ejemplo ya añadida</translation>
     </message>
     <message>
         <source>Hide this message</source>
@@ -41,11 +41,11 @@
     </message>
     <message>
         <source>Insert this word (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Insertar esta palabra (%1)</translation>
     </message>
     <message>
         <source>Time the models took for the last update (only new words are read)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo que tardaron los modelos en la última actualización (solo se leen las palabras nuevas)</translation>
     </message>
     <message>
         <source>Continue the text</source>
@@ -57,19 +57,19 @@
     </message>
     <message>
         <source>Suggest continuations by beam search (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerir continuaciones mediante búsqueda en haz (Ctrl+Intro)</translation>
     </message>
     <message>
         <source>How many hypotheses beam search keeps at each step</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuántas hipótesis conserva la búsqueda en haz en cada paso</translation>
     </message>
     <message>
         <source>Longest continuation, in words</source>
-        <translation type="unfinished"></translation>
+        <translation>Longitud máxima de la continuación, en palabras</translation>
     </message>
     <message>
         <source>Click a continuation (or press Enter on it) to insert it</source>
-        <translation type="unfinished"></translation>
+        <translation>Haz clic en una continuación (o pulsa Intro sobre ella) para insertarla</translation>
     </message>
     <message>
         <source>Models</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>Tick several models to compare them side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca varios modelos para compararlos en paralelo</translation>
     </message>
     <message>
         <source>Beam &amp;width</source>
@@ -85,11 +85,11 @@
     </message>
     <message>
         <source>Details in Inside the model</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalles en Dentro del modelo</translation>
     </message>
     <message>
         <source>Attributions, the prediction along the text and more, for the same text</source>
-        <translation type="unfinished"></translation>
+        <translation>Atribuciones, la predicción a lo largo del texto y más, para el mismo texto</translation>
     </message>
     <message>
         <source>W&amp;ords</source>
@@ -97,11 +97,11 @@
     </message>
     <message>
         <source>Continuations</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuaciones</translation>
     </message>
     <message>
         <source>Sentiment models to compare</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelos de sentimiento que comparar</translation>
     </message>
     <message>
         <source>&amp;Next-word model</source>
@@ -109,19 +109,19 @@
     </message>
     <message>
         <source>The language model that suggests next words and continuations</source>
-        <translation type="unfinished"></translation>
+        <translation>El modelo de lenguaje que sugiere las palabras siguientes y las continuaciones</translation>
     </message>
     <message>
         <source>Why this label?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Por qué esta etiqueta?</translation>
     </message>
     <message>
         <source>Show which words pushed the first model toward its label (Ctrl+I)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar qué palabras empujaron al primer modelo hacia su etiqueta (Ctrl+I)</translation>
     </message>
     <message>
         <source>No sentiment model is installed yet. Load one in Models &amp; plugins (Ctrl+L), or train one with &lt;code&gt;sentido train&lt;/code&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay ningún modelo de sentimiento instalado. Carga uno en Modelos y complementos (Ctrl+L) o entrena uno con &lt;code&gt;sentido train&lt;/code&gt;.</translation>
     </message>
     <message>
         <source>Sentence</source>
@@ -129,7 +129,7 @@
     </message>
     <message>
         <source>Each sentence scored on its own; double-click to select it in the text</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada frase puntuada por separado; doble clic para seleccionarla en el texto</translation>
     </message>
     <message>
         <source>Sentence by sentence</source>
@@ -145,23 +145,23 @@
     </message>
     <message>
         <source>models loaded in %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>modelos cargados en %1 ms</translation>
     </message>
     <message>
         <source>Finding the words that drove %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscando las palabras que guiaron a %1…</translation>
     </message>
     <message>
         <source>No explanation: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin explicación: %1</translation>
     </message>
     <message>
         <source>%1 says %2. Green words pushed it toward positive, red ones toward negative; stronger colour, stronger push (integrated gradients). Typing clears the colours.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 dice %2. Las palabras verdes lo empujaron hacia positivo, las rojas hacia negativo; cuanto más intenso el color, mayor el empuje (gradientes integrados). Al escribir se borran los colores.</translation>
     </message>
     <message>
         <source>%1 says %2. Green words pushed it toward %2, red ones away from it; stronger colour, stronger push (integrated gradients). Typing clears the colours.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 dice %2. Las palabras verdes lo empujaron hacia %2, las rojas lo alejaron; cuanto más intenso el color, mayor el empuje (gradientes integrados). Al escribir se borran los colores.</translation>
     </message>
     <message>
         <source>Searching…</source>
@@ -169,11 +169,11 @@
     </message>
     <message>
         <source>…%1    score %2</source>
-        <translation type="unfinished"></translation>
+        <translation>…%1    puntuación %2</translation>
     </message>
     <message>
         <source>log-probability %1, per word %2</source>
-        <translation type="unfinished"></translation>
+        <translation>log-probabilidad %1, por palabra %2</translation>
     </message>
     <message>
         <source>Open a text file</source>
@@ -181,7 +181,7 @@
     </message>
     <message>
         <source>Text files (*.txt *.md *.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de texto (*.txt *.md *.csv);;Todos los archivos (*)</translation>
     </message>
     <message>
         <source>&amp;Open text file…</source>
@@ -189,7 +189,7 @@
     </message>
     <message>
         <source>Open a text file in the Analyze view</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir un archivo de texto en la vista Analizar</translation>
     </message>
     <message>
         <source>Example &amp;review</source>
@@ -215,7 +215,7 @@
     </message>
     <message>
         <source>Text, CSV/TSV and JSONL files, or folders of them; drop them here</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de texto, CSV/TSV y JSONL, o carpetas que los contengan; arrástralos aquí</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -223,7 +223,7 @@
     </message>
     <message>
         <source>Add text, CSV or JSONL files (Ctrl+Shift+O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir archivos de texto, CSV o JSONL (Ctrl+Mayús+O)</translation>
     </message>
     <message>
         <source>Add folder…</source>
@@ -231,7 +231,7 @@
     </message>
     <message>
         <source>Add every supported file in a folder and its sub-folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir todos los archivos compatibles de una carpeta y sus subcarpetas</translation>
     </message>
     <message>
         <source>Example folder</source>
@@ -239,7 +239,7 @@
     </message>
     <message>
         <source>Add the example folder of reviews that ships with Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir la carpeta de reseñas de ejemplo que incluye Sentido</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -247,7 +247,7 @@
     </message>
     <message>
         <source>Remove the selected inputs from the list (Delete)</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar de la lista las entradas seleccionadas (Supr)</translation>
     </message>
     <message>
         <source>How</source>
@@ -255,7 +255,7 @@
     </message>
     <message>
         <source>Which CSV column or JSONL field holds the text</source>
-        <translation type="unfinished"></translation>
+        <translation>Qué columna CSV o campo JSONL contiene el texto</translation>
     </message>
     <message>
         <source>(automatic)</source>
@@ -271,11 +271,11 @@
     </message>
     <message>
         <source>Otherwise each .txt file is one document</source>
-        <translation type="unfinished"></translation>
+        <translation>Si no, cada archivo .txt es un documento</translation>
     </message>
     <message>
         <source>Tick the models to run; each adds one row per text</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca los modelos que ejecutar; cada uno añade una fila por texto</translation>
     </message>
     <message>
         <source>Models</source>
@@ -283,35 +283,35 @@
     </message>
     <message>
         <source>Full precision is exact. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)</source>
-        <translation type="unfinished"></translation>
+        <translation>La precisión completa es exacta. int8 (CPU) y media precisión (bfloat16 en las CPU que lo admiten, float16 en una GPU) son más rápidas y cambian la exactitud unas décimas de punto como mucho (medido: docs/batch.md)</translation>
     </message>
     <message>
         <source>Full (float32)</source>
-        <translation type="unfinished"></translation>
+        <translation>Completa (float32)</translation>
     </message>
     <message>
         <source>int8, quantized (CPU)</source>
-        <translation type="unfinished"></translation>
+        <translation>int8, cuantizada (CPU)</translation>
     </message>
     <message>
         <source>Half (bfloat16 or float16)</source>
-        <translation type="unfinished"></translation>
+        <translation>Media (bfloat16 o float16)</translation>
     </message>
     <message>
         <source>Precision</source>
-        <translation type="unfinished"></translation>
+        <translation>Precisión</translation>
     </message>
     <message>
         <source>results.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>resultados.csv</translation>
     </message>
     <message>
         <source>Where the results are written</source>
-        <translation type="unfinished"></translation>
+        <translation>Dónde se escriben los resultados</translation>
     </message>
     <message>
         <source>Output format</source>
-        <translation type="unfinished"></translation>
+        <translation>Formato de salida</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -319,7 +319,7 @@
     </message>
     <message>
         <source>Choose the output file</source>
-        <translation type="unfinished"></translation>
+        <translation>Elegir el archivo de salida</translation>
     </message>
     <message>
         <source>Output</source>
@@ -331,7 +331,7 @@
     </message>
     <message>
         <source>Skip what an earlier, cancelled run already wrote</source>
-        <translation type="unfinished"></translation>
+        <translation>Omitir lo que ya escribió una ejecución anterior cancelada</translation>
     </message>
     <message>
         <source>Start</source>
@@ -339,7 +339,7 @@
     </message>
     <message>
         <source>Run the batch (Ctrl+R)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecutar el lote (Ctrl+R)</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -347,7 +347,7 @@
     </message>
     <message>
         <source>Stop after the current chunk, keeping what was written (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener tras el bloque actual, conservando lo ya escrito (Esc)</translation>
     </message>
     <message>
         <source>Open results</source>
@@ -355,7 +355,7 @@
     </message>
     <message>
         <source>Open the results file with the system&apos;s default application</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir el archivo de resultados con la aplicación predeterminada del sistema</translation>
     </message>
     <message>
         <source>Files</source>
@@ -375,11 +375,11 @@
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Estado</translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Add &amp;files to batch…</source>
@@ -395,39 +395,39 @@
     </message>
     <message>
         <source>The example folder is missing from this installation.</source>
-        <translation type="unfinished"></translation>
+        <translation>Falta la carpeta de ejemplo en esta instalación.</translation>
     </message>
     <message>
         <source>Add files</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir archivos</translation>
     </message>
     <message>
         <source>Texts and tables (*.txt *.md *.csv *.tsv *.jsonl *.ndjson *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Textos y tablas (*.txt *.md *.csv *.tsv *.jsonl *.ndjson *.gz);;Todos los archivos (*)</translation>
     </message>
     <message>
         <source>Add a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir una carpeta</translation>
     </message>
     <message>
         <source>Save results as</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar resultados como</translation>
     </message>
     <message>
         <source>Results (*%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultados (*%1)</translation>
     </message>
     <message>
         <source>Add at least one file or folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Añade al menos un archivo o una carpeta.</translation>
     </message>
     <message>
         <source>Tick at least one model.</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca al menos un modelo.</translation>
     </message>
     <message>
         <source>Choose an output file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elige un archivo de salida.</translation>
     </message>
     <message>
         <source>Starting…</source>
@@ -435,11 +435,11 @@
     </message>
     <message>
         <source>Cancelling: finishing the current chunk…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelando: terminando el bloque actual…</translation>
     </message>
     <message>
         <source>Reading %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo %1</translation>
     </message>
     <message>
         <source>done</source>
@@ -455,262 +455,262 @@
     </message>
     <message>
         <source>Cancelled: %1 rows kept in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado: %1 filas conservadas en %2.</translation>
     </message>
     <message>
         <source>Done: %1 rows written to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hecho: %1 filas escritas en %2.</translation>
     </message>
     <message>
         <source>%1 s.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s.</translation>
     </message>
     <message>
         <source>%1 file(s) skipped (see the list).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 archivo(s) omitido(s) (véase la lista).</translation>
     </message>
     <message>
         <source>Problems are listed in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los problemas se enumeran en %1.</translation>
     </message>
     <message>
         <source>The batch failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>El lote ha fallado.</translation>
     </message>
 </context>
 <context>
     <name>BeamPage</name>
     <message>
         <source>A next-word (language) model</source>
-        <translation type="unfinished"></translation>
+        <translation>Un modelo de palabra siguiente (de lenguaje)</translation>
     </message>
     <message>
         <source>The start of a sentence</source>
-        <translation type="unfinished"></translation>
+        <translation>El comienzo de una frase</translation>
     </message>
     <message>
         <source>Beam width: how many hypotheses survive each step</source>
-        <translation type="unfinished"></translation>
+        <translation>Anchura del haz: cuántas hipótesis sobreviven a cada paso</translation>
     </message>
     <message>
         <source>How many words to add</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuántas palabras añadir</translation>
     </message>
     <message>
         <source>How many next words to show at each step</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuántas palabras siguientes mostrar en cada paso</translation>
     </message>
     <message>
         <source>&amp;Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu&amp;scar</translation>
     </message>
     <message>
         <source>Continuation</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuación</translation>
     </message>
     <message>
         <source>Log-probability</source>
-        <translation type="unfinished"></translation>
+        <translation>Log-probabilidad</translation>
     </message>
     <message>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelo:</translation>
     </message>
     <message>
         <source>Beam width:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anchura del haz:</translation>
     </message>
     <message>
         <source>Words:</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabras:</translation>
     </message>
     <message>
         <source>Top-k:</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-k:</translation>
     </message>
     <message>
         <source>No next-word model is installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún modelo de palabra siguiente instalado.</translation>
     </message>
     <message>
         <source>{0} hypotheses considered, {1} pruned.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} hipótesis consideradas, {1} podadas.</translation>
     </message>
 </context>
 <context>
     <name>ExplainPage</name>
     <message>
         <source>The sentiment (or other classification) model to explain</source>
-        <translation type="unfinished"></translation>
+        <translation>El modelo de sentimiento (u otra clasificación) que explicar</translation>
     </message>
     <message>
         <source>Integrated gradients</source>
-        <translation type="unfinished"></translation>
+        <translation>Gradientes integrados</translation>
     </message>
     <message>
         <source>Occlusion (leave one word out)</source>
-        <translation type="unfinished"></translation>
+        <translation>Oclusión (quitar una palabra cada vez)</translation>
     </message>
     <message>
         <source>How each word&apos;s push is measured (see the guide)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cómo se mide el empuje de cada palabra (consulta la guía)</translation>
     </message>
     <message>
         <source>Type or paste a text to explain</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe o pega un texto que explicar</translation>
     </message>
     <message>
         <source>Use the Analyze text</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar el texto de Analizar</translation>
     </message>
     <message>
         <source>Copy the text from the Analyze view</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar el texto de la vista Analizar</translation>
     </message>
     <message>
         <source>&amp;Explain</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xplicar</translation>
     </message>
     <message>
         <source>Colour by: word&apos;s push</source>
-        <translation type="unfinished"></translation>
+        <translation>Color según: empuje de la palabra</translation>
     </message>
     <message>
         <source>Colour by: attention weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Color según: peso de atención</translation>
     </message>
     <message>
         <source>Attention is available when the model pools with attention</source>
-        <translation type="unfinished"></translation>
+        <translation>La atención está disponible cuando el modelo usa pooling de atención</translation>
     </message>
     <message>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelo:</translation>
     </message>
     <message>
         <source>Method:</source>
-        <translation type="unfinished"></translation>
+        <translation>Método:</translation>
     </message>
     <message>
         <source>Type a text first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe antes un texto.</translation>
     </message>
     <message>
         <source>The model knows none of these words.</source>
-        <translation type="unfinished"></translation>
+        <translation>El modelo no conoce ninguna de estas palabras.</translation>
     </message>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt; {1:.0%} · {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; {1:.0%} · {2}</translation>
     </message>
     <message>
         <source>Top: each word&apos;s push toward “{0}”. Bottom: the prediction after every word, so you can see where the text turns.</source>
-        <translation type="unfinished"></translation>
+        <translation>Arriba: el empuje de cada palabra hacia «{0}». Abajo: la predicción tras cada palabra, para ver dónde cambia el texto.</translation>
     </message>
 </context>
 <context>
     <name>GatesPage</name>
     <message>
         <source>An LSTM or GRU shows its gates; a plain RNN only its hidden state</source>
-        <translation type="unfinished"></translation>
+        <translation>Una LSTM o GRU muestra sus puertas; una RNN simple, solo su estado oculto</translation>
     </message>
     <message>
         <source>Which recurrent layer (1 = nearest the words)</source>
-        <translation type="unfinished"></translation>
+        <translation>Qué capa recurrente (1 = la más cercana a las palabras)</translation>
     </message>
     <message>
         <source>A text to trace through the gates</source>
-        <translation type="unfinished"></translation>
+        <translation>Un texto que seguir a través de las puertas</translation>
     </message>
     <message>
         <source>&amp;Show gates</source>
-        <translation type="unfinished"></translation>
+        <translation>Mo&amp;strar puertas</translation>
     </message>
     <message>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelo:</translation>
     </message>
     <message>
         <source>Layer:</source>
-        <translation type="unfinished"></translation>
+        <translation>Capa:</translation>
     </message>
     <message>
         <source>No recurrent model is installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún modelo recurrente instalado.</translation>
     </message>
     <message>
         <source>Type a text first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe antes un texto.</translation>
     </message>
     <message>
         <source>Forget gate near 1 (yellow): the cell keeps its memory; input gate: how much of the new word is written; output gate: how much of the cell is shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Puerta de olvido cerca de 1 (amarillo): la celda conserva su memoria; puerta de entrada: cuánto de la palabra nueva se escribe; puerta de salida: cuánto de la celda se muestra.</translation>
     </message>
     <message>
         <source>Update gate near 1: the unit keeps its old state; reset gate near 0: it ignores the old state when proposing the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Puerta de actualización cerca de 1: la unidad conserva su estado anterior; puerta de reinicio cerca de 0: ignora el estado anterior al proponer el nuevo.</translation>
     </message>
     <message>
         <source>A plain RNN has no gates: only its hidden state, rewritten at every word.</source>
-        <translation type="unfinished"></translation>
+        <translation>Una RNN simple no tiene puertas: solo su estado oculto, que se reescribe en cada palabra.</translation>
     </message>
 </context>
 <context>
     <name>InsideView</name>
     <message>
         <source>The plots need matplotlib: pip install &apos;sentido[gui]&apos; ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>Los gráficos necesitan matplotlib: pip install &apos;sentido[gui]&apos; ({0})</translation>
     </message>
     <message>
         <source>Unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>No disponible</translation>
     </message>
     <message>
         <source>&amp;Why this label</source>
-        <translation type="unfinished"></translation>
+        <translation>Por &amp;qué esta etiqueta</translation>
     </message>
     <message>
         <source>Which words pushed toward which label</source>
-        <translation type="unfinished"></translation>
+        <translation>Qué palabras empujaron hacia qué etiqueta</translation>
     </message>
     <message>
         <source>&amp;Memory</source>
-        <translation type="unfinished"></translation>
+        <translation>M&amp;emoria</translation>
     </message>
     <message>
         <source>How far back gradients reach: RNN vs LSTM vs GRU</source>
-        <translation type="unfinished"></translation>
+        <translation>Hasta dónde llegan los gradientes hacia atrás: RNN frente a LSTM frente a GRU</translation>
     </message>
     <message>
         <source>&amp;Gates</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Puertas</translation>
     </message>
     <message>
         <source>LSTM and GRU gate activations over the text</source>
-        <translation type="unfinished"></translation>
+        <translation>Activaciones de las puertas de LSTM y GRU a lo largo del texto</translation>
     </message>
     <message>
         <source>&amp;Beam search</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Búsqueda en haz</translation>
     </message>
     <message>
         <source>The hypotheses beam search kept and pruned</source>
-        <translation type="unfinished"></translation>
+        <translation>Las hipótesis que la búsqueda en haz conservó y podó</translation>
     </message>
     <message>
         <source>Word &amp;neighbours</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabras veci&amp;nas</translation>
     </message>
     <message>
         <source>Nearest words in an embedding space</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabras más cercanas en un espacio de embeddings</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentido</translation>
     </message>
     <message>
         <source>&amp;Analyze</source>
@@ -726,7 +726,7 @@
     </message>
     <message>
         <source>Loading the Inside the model view…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando la vista Dentro del modelo…</translation>
     </message>
     <message>
         <source>&amp;Inside the model</source>
@@ -735,7 +735,8 @@
     <message>
         <source>The Inside the model view could not be loaded:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo cargar la vista Dentro del modelo:
+%1</translation>
     </message>
     <message>
         <source>Starting the engine…</source>
@@ -771,7 +772,7 @@
     </message>
     <message>
         <source>Saved device unavailable, using automatic: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>El dispositivo guardado no está disponible; se usa el automático: %1</translation>
     </message>
     <message>
         <source>No models installed yet: load a plugin in Models &amp; plugins</source>
@@ -811,11 +812,11 @@
     </message>
     <message>
         <source>starting</source>
-        <translation type="unfinished"></translation>
+        <translation>iniciando</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Sentido %1&lt;/h3&gt;&lt;p&gt;Sentiment and text analysis with recurrent neural networks.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Sentido %1&lt;/h3&gt;&lt;p&gt;Análisis de sentimiento y de texto con redes neuronales recurrentes.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>About Sentido</source>
@@ -826,232 +827,232 @@
     <name>MemoryPage</name>
     <message>
         <source>Tick up to {0} models to compare (best: an RNN, an LSTM and a GRU trained on the same task)</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca hasta {0} modelos que comparar (lo ideal: una RNN, una LSTM y una GRU entrenadas en la misma tarea)</translation>
     </message>
     <message>
         <source>A long sentence shows fading memory best</source>
-        <translation type="unfinished"></translation>
+        <translation>Una frase larga muestra mejor cómo se desvanece la memoria</translation>
     </message>
     <message>
         <source>last word</source>
-        <translation type="unfinished"></translation>
+        <translation>última palabra</translation>
     </message>
     <message>
         <source>The word whose output is differentiated (0 = the last word)</source>
-        <translation type="unfinished"></translation>
+        <translation>La palabra cuya salida se deriva (0 = la última palabra)</translation>
     </message>
     <message>
         <source>Recurrent state</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado recurrente</translation>
     </message>
     <message>
         <source>Prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Predicción</translation>
     </message>
     <message>
         <source>Differentiate the hidden state at that word, or the model&apos;s prediction there</source>
-        <translation type="unfinished"></translation>
+        <translation>Derivar el estado oculto en esa palabra o la predicción del modelo en ese punto</translation>
     </message>
     <message>
         <source>&amp;Show memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Mo&amp;strar memoria</translation>
     </message>
     <message>
         <source>Output at word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Salida en la palabra:</translation>
     </message>
     <message>
         <source>Output:</source>
-        <translation type="unfinished"></translation>
+        <translation>Salida:</translation>
     </message>
     <message>
         <source>Models (tick up to {0}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelos (marca hasta {0}):</translation>
     </message>
     <message>
         <source>Tick at least one model.</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca al menos un modelo.</translation>
     </message>
     <message>
         <source>Tick at most {0} models.</source>
-        <translation type="unfinished"></translation>
+        <translation>Marca como máximo {0} modelos.</translation>
     </message>
     <message>
         <source>Type a text first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe antes un texto.</translation>
     </message>
     <message>
         <source>Log scale: each step down is ten times weaker. The faster the bars fall toward the start, the sooner the model forgets: a plain RNN&apos;s gradient fades geometrically, while a trained LSTM or GRU can carry it far back through its gates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escala logarítmica: cada escalón hacia abajo es diez veces más débil. Cuanto más deprisa caen las barras hacia el principio, antes olvida el modelo: el gradiente de una RNN simple se desvanece geométricamente, mientras que una LSTM o GRU entrenada puede llevarlo muy atrás a través de sus puertas.</translation>
     </message>
     <message>
         <source>Estimated from 32 random projections for: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Estimado a partir de 32 proyecciones aleatorias para: {0}.</translation>
     </message>
 </context>
 <context>
     <name>NeighboursPage</name>
     <message>
         <source>A model&apos;s embedding layer, or a word-vector file you opened</source>
-        <translation type="unfinished"></translation>
+        <translation>La capa de embeddings de un modelo o un archivo de vectores de palabras que hayas abierto</translation>
     </message>
     <message>
         <source>&amp;Open vectors…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abri&amp;r vectores…</translation>
     </message>
     <message>
         <source>word2vec (.txt/.bin), GloVe (.txt) or fastText (.vec/.bin) vectors</source>
-        <translation type="unfinished"></translation>
+        <translation>Vectores word2vec (.txt/.bin), GloVe (.txt) o fastText (.vec/.bin)</translation>
     </message>
     <message>
         <source>Detect format</source>
-        <translation type="unfinished"></translation>
+        <translation>Detectar formato</translation>
     </message>
     <message>
         <source>all words</source>
-        <translation type="unfinished"></translation>
+        <translation>todas las palabras</translation>
     </message>
     <message>
         <source>Read only the first (most frequent) words of a large file</source>
-        <translation type="unfinished"></translation>
+        <translation>Leer solo las primeras palabras (las más frecuentes) de un archivo grande</translation>
     </message>
     <message>
         <source>a word</source>
-        <translation type="unfinished"></translation>
+        <translation>una palabra</translation>
     </message>
     <message>
         <source>&amp;Find neighbours</source>
-        <translation type="unfinished"></translation>
+        <translation>Bu&amp;scar vecinas</translation>
     </message>
     <message>
         <source>Word</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabra</translation>
     </message>
     <message>
         <source>Cosine similarity</source>
-        <translation type="unfinished"></translation>
+        <translation>Similitud coseno</translation>
     </message>
     <message>
         <source>words to place on the map, separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>palabras que situar en el mapa, separadas por comas</translation>
     </message>
     <message>
         <source>Add neighbours</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir vecinas</translation>
     </message>
     <message>
         <source>Put the word and its neighbours on the map</source>
-        <translation type="unfinished"></translation>
+        <translation>Situar la palabra y sus vecinas en el mapa</translation>
     </message>
     <message>
         <source>&amp;Draw map</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Trazar mapa</translation>
     </message>
     <message>
         <source>Space:</source>
-        <translation type="unfinished"></translation>
+        <translation>Espacio:</translation>
     </message>
     <message>
         <source>Words:</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabras:</translation>
     </message>
     <message>
         <source>Word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Palabra:</translation>
     </message>
     <message>
         <source>k:</source>
-        <translation type="unfinished"></translation>
+        <translation>k:</translation>
     </message>
     <message>
         <source>Open word vectors</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir vectores de palabras</translation>
     </message>
     <message>
         <source>Word vectors (*.txt *.vec *.bin *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vectores de palabras (*.txt *.vec *.bin *.gz);;Todos los archivos (*)</translation>
     </message>
     <message>
         <source>{0}: {1:,} words, {2} dimensions</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}: {1:,} palabras, {2} dimensiones</translation>
     </message>
     <message>
         <source>No model or vector file to look in.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún modelo ni archivo de vectores en el que buscar.</translation>
     </message>
     <message>
         <source>Type a word first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribe antes una palabra.</translation>
     </message>
     <message>
         <source>Not in the vocabulary: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>No está en el vocabulario: {0}</translation>
     </message>
     <message>
         <source>Words used alike sit close together.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las palabras que se usan de forma parecida quedan cerca unas de otras.</translation>
     </message>
 </context>
 <context>
     <name>Page</name>
     <message>
         <source>{0} (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} (Ctrl+Intro)</translation>
     </message>
     <message>
         <source>The engine is still starting; try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>El motor aún se está iniciando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished">Trabajando…</translation>
+        <translation>Trabajando…</translation>
     </message>
     <message>
         <source>Something went wrong: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Algo ha fallado: {0}</translation>
     </message>
 </context>
 <context>
     <name>PlotPanel</name>
     <message>
         <source>Save image…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar imagen…</translation>
     </message>
     <message>
         <source>Save this plot as PNG or SVG</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar este gráfico como PNG o SVG</translation>
     </message>
     <message>
         <source>Save data…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar datos…</translation>
     </message>
     <message>
         <source>Save the numbers behind this plot as CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar como CSV los datos de este gráfico</translation>
     </message>
     <message>
         <source>Save image</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar imagen</translation>
     </message>
     <message>
         <source>PNG image (*.png);;SVG image (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>Imagen PNG (*.png);;Imagen SVG (*.svg)</translation>
     </message>
     <message>
         <source>Save data</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar datos</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV (*.csv)</translation>
     </message>
     <message>
         <source>Could not save {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo guardar {0}: {1}</translation>
     </message>
     <message>
         <source>Saved {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Se ha guardado {0}</translation>
     </message>
 </context>
 <context>
@@ -1062,7 +1063,7 @@
     </message>
     <message>
         <source>Add a plugin from a folder or a .zip (Ctrl+L); you can also drop it here</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir un complemento desde una carpeta o un .zip (Ctrl+L); también puedes arrastrarlo aquí</translation>
     </message>
     <message>
         <source>Load .zip…</source>
@@ -1070,7 +1071,7 @@
     </message>
     <message>
         <source>Add a plugin packed as a .zip archive</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir un complemento empaquetado como archivo .zip</translation>
     </message>
     <message>
         <source>Disable</source>
@@ -1078,7 +1079,7 @@
     </message>
     <message>
         <source>Turn the selected plugin off or on; its models disappear while off</source>
-        <translation type="unfinished"></translation>
+        <translation>Desactivar o activar el complemento seleccionado; sus modelos desaparecen mientras está desactivado</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -1086,7 +1087,7 @@
     </message>
     <message>
         <source>Delete the selected plugin you installed (built-in ones stay)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar el complemento seleccionado que instalaste (los integrados se mantienen)</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1126,7 +1127,7 @@
     </message>
     <message>
         <source>Installed plugins and models</source>
-        <translation type="unfinished"></translation>
+        <translation>Complementos y modelos instalados</translation>
     </message>
     <message>
         <source>Select a model to read its model card.</source>
@@ -1134,19 +1135,19 @@
     </message>
     <message>
         <source>&amp;Load plugin…</source>
-        <translation>&amp;Cargar complemento…</translation>
+        <translation>Cargar co&amp;mplemento…</translation>
     </message>
     <message>
         <source>architecture: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>arquitectura: %1</translation>
     </message>
     <message>
         <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo: %1</translation>
     </message>
     <message>
         <source>Carries Python code that has not been trusted; load it again to trust it</source>
-        <translation type="unfinished"></translation>
+        <translation>Incluye código Python en el que aún no se ha confiado; vuelve a cargarlo para confiar en él</translation>
     </message>
     <message>
         <source>loaded</source>
@@ -1174,95 +1175,99 @@
     </message>
     <message>
         <source>Delete the selected plugin you installed</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar el complemento seleccionado que instalaste</translation>
     </message>
     <message>
         <source>Only plugins you installed can be removed; built-in and shipped ones can be disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo se pueden eliminar los complementos que instalaste; los integrados y los incluidos se pueden desactivar</translation>
     </message>
     <message>
         <source>*This model has no model card.*</source>
-        <translation type="unfinished"></translation>
+        <translation>*Este modelo no tiene ficha.*</translation>
     </message>
     <message>
         <source>**Author:** %1</source>
-        <translation type="unfinished"></translation>
+        <translation>**Autor:** %1</translation>
     </message>
     <message>
         <source>**Comes from:** %1</source>
-        <translation type="unfinished"></translation>
+        <translation>**Procedencia:** %1</translation>
     </message>
     <message>
         <source>**Folder:** `%1`</source>
-        <translation type="unfinished"></translation>
+        <translation>**Carpeta:** `%1`</translation>
     </message>
     <message>
         <source>**Why it is broken:**</source>
-        <translation type="unfinished"></translation>
+        <translation>**Por qué está roto:**</translation>
     </message>
     <message>
         <source>Load a plugin archive</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargar un archivo de complemento</translation>
     </message>
     <message>
         <source>Plugin archives (*.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de complemento (*.zip)</translation>
     </message>
     <message>
         <source>Load a plugin folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargar una carpeta de complemento</translation>
     </message>
     <message>
         <source>no homepage given</source>
-        <translation type="unfinished"></translation>
+        <translation>sin página web indicada</translation>
     </message>
     <message>
         <source>Folder: %1
 Author: %2
 Comes from: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Carpeta: %1
+Autor: %2
+Procedencia: %3</translation>
     </message>
     <message>
         <source>not given</source>
-        <translation type="unfinished"></translation>
+        <translation>sin indicar</translation>
     </message>
     <message>
         <source>Not installed: it carries Python code and was not trusted.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha instalado: incluye código Python y no se confió en él.</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 cannot be loaded:&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se puede cargar %1:&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Trust this plugin?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Confiar en este complemento?</translation>
     </message>
     <message>
         <source>“%1” carries Python code that will run inside Sentido with your permissions.
 
 Only trust plugins from people you trust.</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» incluye código Python que se ejecutará dentro de Sentido con tus permisos.
+
+Confía solo en complementos de personas en las que confíes.</translation>
     </message>
     <message>
         <source>Trust and install</source>
-        <translation type="unfinished"></translation>
+        <translation>Confiar e instalar</translation>
     </message>
     <message>
         <source>Replace plugin?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Reemplazar el complemento?</translation>
     </message>
     <message>
         <source>A plugin named “%1” is already installed. Replace it?</source>
-        <translation type="unfinished"></translation>
+        <translation>Ya hay instalado un complemento llamado «%1». ¿Quieres reemplazarlo?</translation>
     </message>
     <message>
         <source>Remove plugin?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el complemento?</translation>
     </message>
     <message>
         <source>Delete the plugin “%1” and its files?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el complemento «%1» y sus archivos?</translation>
     </message>
 </context>
 <context>
@@ -1277,11 +1282,11 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Signed score from -1 (negative) to +1 (positive)</source>
-        <translation type="unfinished"></translation>
+        <translation>Puntuación con signo, de -1 (negativo) a +1 (positivo)</translation>
     </message>
     <message>
         <source>Confidence in this label</source>
-        <translation type="unfinished"></translation>
+        <translation>Confianza en esta etiqueta</translation>
     </message>
     <message>
         <source>Confidence %1</source>
@@ -1296,7 +1301,7 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Where models run. Unavailable devices say why.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dónde se ejecutan los modelos. Los dispositivos no disponibles indican el motivo.</translation>
     </message>
     <message>
         <source>Automatic</source>
@@ -1308,11 +1313,11 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Texts per forward pass in batch runs; larger is faster until memory runs out</source>
-        <translation type="unfinished"></translation>
+        <translation>Textos por pasada hacia delante en las ejecuciones por lotes; cuanto mayor, más rápido, hasta que se agota la memoria</translation>
     </message>
     <message>
         <source>&amp;Batch size</source>
-        <translation>&amp;Tamaño de lote</translation>
+        <translation>Tamaño de &amp;lote</translation>
     </message>
     <message>
         <source>Follow the system</source>
@@ -1328,7 +1333,7 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>Colours of the window</source>
-        <translation type="unfinished"></translation>
+        <translation>Colores de la ventana</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
@@ -1336,7 +1341,7 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>%1 — unavailable: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — no disponible: %2</translation>
     </message>
     <message>
         <source>In use now: %1</source>
@@ -1344,7 +1349,7 @@ Only trust plugins from people you trust.</source>
     </message>
     <message>
         <source>%1 unavailable: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 no disponible: %2</translation>
     </message>
 </context>
 <context>
@@ -1357,15 +1362,17 @@ Only trust plugins from people you trust.</source>
         <source>The graphics card ran out of memory while running the model.
 
 Switch to the CPU? It is slower but has far more memory. You can change this later in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>La tarjeta gráfica se quedó sin memoria al ejecutar el modelo.
+
+¿Cambiar a la CPU? Es más lenta, pero tiene mucha más memoria. Puedes cambiarlo más adelante en Preferencias.</translation>
     </message>
     <message>
         <source>Sentido</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentido</translation>
     </message>
     <message>
         <source>Something went wrong inside Sentido. This is a bug; please report it with the details below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Algo ha fallado dentro de Sentido. Es un error del programa; por favor, notifícalo con los detalles que aparecen abajo.</translation>
     </message>
     <message>
         <source>Unexpected error</source>
