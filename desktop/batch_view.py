@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSplitter, QStyle, QTableWidget,
@@ -107,6 +107,9 @@ class BatchView(QWidget):
         self.remove_input_button = QPushButton(self.tr("Remove"))
         self.remove_input_button.setToolTip(self.tr("Remove the selected inputs from the list (Delete)"))
         self.remove_input_button.clicked.connect(self.remove_selected_inputs)
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.inputs,
+                           context=Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self.remove_selected_inputs)
         for button in (self.add_files_button, self.add_folder_button, self.example_button, self.remove_input_button):
             row.addWidget(button)
         inputs_layout.addLayout(row)
@@ -130,7 +133,7 @@ class BatchView(QWidget):
         self.precision_combo = QComboBox()
         self.precision_combo.setObjectName("batch-precision")
         self.precision_combo.setToolTip(self.tr(
-            "Full precision is exact. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a "
+            "Full precision (float32) is the reference. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a "
             "GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)"))
         self.precision_combo.addItem(self.tr("Full (float32)"), "fp32")
         self.precision_combo.addItem(self.tr("int8, quantized (CPU)"), "int8")
@@ -167,6 +170,8 @@ class BatchView(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("batch-cancel")
         self.cancel_button.setToolTip(self.tr("Stop after the current chunk, keeping what was written (Esc)"))
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(lambda: self.cancel())
         self.cancel_button.setEnabled(False)
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.clicked.connect(self.cancel)

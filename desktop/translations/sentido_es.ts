@@ -282,8 +282,8 @@
         <translation>Modelos</translation>
     </message>
     <message>
-        <source>Full precision is exact. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)</source>
-        <translation>La precisión completa es exacta. int8 (CPU) y media precisión (bfloat16 en las CPU que lo admiten, float16 en una GPU) son más rápidas y cambian la exactitud unas décimas de punto como mucho (medido: docs/batch.md)</translation>
+        <source>Full precision (float32) is the reference. int8 (CPU) and half precision (bfloat16 on CPUs that have it, float16 on a GPU) run faster and change accuracy by a few tenths of a point at most (measured: docs/batch.md)</source>
+        <translation>La precisión completa (float32) es la referencia. int8 (CPU) y la media precisión (bfloat16 en las CPU que lo tienen, float16 en una GPU) son más rápidas y cambian la exactitud unas décimas de punto como mucho (medido: docs/batch.md)</translation>
     </message>
     <message>
         <source>Full (float32)</source>

@@ -118,3 +118,19 @@ def test_precision_choice_reaches_the_run(qtbot, window, tmp_path, monkeypatch):
             view.start()
         assert blocker.args[0].rows_written == 2
     assert seen == [(True, False), (False, True)]
+
+
+def test_delete_removes_inputs_and_escape_cancels(qtbot, window, tmp_path):
+    view = window.batch
+    window.tabs.setCurrentWidget(view)
+    (tmp_path / "a.txt").write_text("good", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("bad", encoding="utf-8")
+    view.add_inputs([tmp_path / "a.txt", tmp_path / "b.txt"])
+    view.inputs.setFocus()
+    view.inputs.item(0).setSelected(True)
+    qtbot.keyClick(view.inputs, Qt.Key.Key_Delete)
+    assert view.input_paths() == [str(tmp_path / "b.txt")]
+    cancelled = []
+    view.cancel = lambda: cancelled.append(True)  # what Esc triggers, without a run to stop
+    qtbot.keyClick(view.inputs, Qt.Key.Key_Escape)
+    assert cancelled == [True]
