@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QWidget
 
@@ -157,11 +157,15 @@ def highlight_html(explanation, palette: QPalette, *, show: str = "attributions"
 
 
 def legend_html(labels: Sequence[str], *, attention: bool = False) -> str:
+    translate = QCoreApplication.translate  # a function, not a QObject: the context is named
     if attention:
-        return ('<span style="background-color:#6b4fbb; color:white">&nbsp;attention&nbsp;</span>'
-                " &nbsp;darker = the attention pooling gave this word more weight")
+        word = html.escape(translate("Legend", "attention"))
+        meaning = html.escape(translate("Legend", "darker = the attention pooling gave this word more weight"))
+        return f'<span style="background-color:#6b4fbb; color:white">&nbsp;{word}&nbsp;</span> &nbsp;{meaning}'
     colors = label_colors(labels)
     swatches = " ".join(
         f'<span style="background-color:{colors[l]}; color:white">&nbsp;{html.escape(l)}&nbsp;</span>' for l in labels
     )
-    return f"A word's colour is the label it pushes toward most: {swatches} &nbsp;stronger colour = stronger push"
+    lead = html.escape(translate("Legend", "A word's colour is the label it pushes toward most:"))
+    tail = html.escape(translate("Legend", "stronger colour = stronger push"))
+    return f"{lead} {swatches} &nbsp;{tail}"

@@ -48,8 +48,9 @@ class NeighboursPage(Page):
         self.open_button.setToolTip(self.tr("word2vec (.txt/.bin), GloVe (.txt) or fastText (.vec/.bin) vectors"))
         self.open_button.clicked.connect(self._ask_file)
         self.format_combo = QComboBox()
-        for label, value in ((self.tr("Detect format"), "auto"), ("word2vec text", "word2vec"),
-                             ("word2vec binary", "word2vec-binary"), ("GloVe text", "glove"), ("fastText .bin", "fasttext")):
+        for label, value in ((self.tr("Detect format"), "auto"), (self.tr("word2vec text"), "word2vec"),
+                             (self.tr("word2vec binary"), "word2vec-binary"), (self.tr("GloVe text"), "glove"),
+                             (self.tr("fastText .bin"), "fasttext")):
             self.format_combo.addItem(label, value)
         self.limit_spin = QSpinBox()
         self.limit_spin.setRange(0, 5_000_000)

@@ -707,6 +707,25 @@
     </message>
 </context>
 <context>
+    <name>Legend</name>
+    <message>
+        <source>attention</source>
+        <translation>atención</translation>
+    </message>
+    <message>
+        <source>darker = the attention pooling gave this word more weight</source>
+        <translation>más oscuro = el pooling de atención dio más peso a esta palabra</translation>
+    </message>
+    <message>
+        <source>A word&apos;s colour is the label it pushes toward most:</source>
+        <translation>El color de una palabra es la etiqueta hacia la que más empuja:</translation>
+    </message>
+    <message>
+        <source>stronger colour = stronger push</source>
+        <translation>color más intenso = empuje más fuerte</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Sentido</source>
@@ -907,6 +926,22 @@
     <message>
         <source>Detect format</source>
         <translation>Detectar formato</translation>
+    </message>
+    <message>
+        <source>word2vec text</source>
+        <translation>word2vec (texto)</translation>
+    </message>
+    <message>
+        <source>word2vec binary</source>
+        <translation>word2vec (binario)</translation>
+    </message>
+    <message>
+        <source>GloVe text</source>
+        <translation>GloVe (texto)</translation>
+    </message>
+    <message>
+        <source>fastText .bin</source>
+        <translation>fastText .bin</translation>
     </message>
     <message>
         <source>all words</source>
