@@ -327,15 +327,22 @@ class IncrementalSession:
         self.text = ""
         self.ids: list[int] = []
         self.tokens: list[Token] = []
-        self._features: Tensor | None = None  # [T, D] outputs of the recurrent stack
         self._states: OrderedDict[int, Any] = OrderedDict()  # position -> state after that many tokens
         self.fed_tokens = 0  # tokens fed to the network by the last update (for tests and benchmarks)
         self._encoded: tuple[str, list[int], list[Token]] = ("", [], [])  # the last text and its tokens, together
+        # The recurrent stack's outputs [T, D] live in a buffer that grows by doubling, so a keystroke writes only its
+        # new rows; with Sentido's own mean/max/last pooling, running sums and maxima beside them make pooling O(1).
+        self._rows = _GrowingRows(_prefix_pooling(model))
+
+    @property
+    def _features(self) -> Tensor | None:
+        return self._rows.features
 
     def reset(self) -> None:
-        self.text, self.ids, self.tokens, self._features = "", [], [], None
+        self.text, self.ids, self.tokens = "", [], []
         self._encoded = ("", [], [])
         self._states.clear()
+        self._rows.truncate(0)
 
     def _encode(self, text: str) -> tuple[list[int], list[Token]]:
         """Tokenise ``text``, re-reading only from a little before where it differs from the last text.
@@ -371,21 +378,17 @@ class IncrementalSession:
         if not self.model.supports_step:
             self.ids, self.fed_tokens = ids, len(ids)
             return self
-        common = 0
-        for a, b in zip(self.ids, ids):
-            if a != b:
-                break
-            common += 1
+        common = _common_prefix_length(self.ids, ids)
         module = self.model.module
         # Step back to the newest remembered state at or before the first changed token.
         usable = [p for p in self._states if p <= common]
         start = max(usable) if usable else 0
         if start == 0:
-            state, self._features = module.init_state(1), None
+            state = module.init_state(1)
             self._states.clear()
         else:
             state = self._states[start]
-            self._features = self._features[:start]
+        self._rows.truncate(start)
         for pos in [p for p in self._states if p > start]:
             del self._states[pos]
         new = ids[start:]
@@ -396,15 +399,13 @@ class IncrementalSession:
         pieces = [new[:bulk]] if bulk else []
         pieces += [[t] for t in new[bulk:]]
         position = start
-        outputs = [] if self._features is None else [self._features]
         for piece in pieces:
             features, state = module.step(torch.tensor([piece], device=device), state)
-            outputs.append(features[0])
+            self._rows.append(features[0])
             position += len(piece)
             self._states[position] = state
             while len(self._states) > self.keep:
                 self._states.popitem(last=False)
-        self._features = torch.cat(outputs) if outputs else None
         self.ids = ids
         return self
 
@@ -416,8 +417,10 @@ class IncrementalSession:
             return model.make_analysis(self.text, self.tokens, None)
         if not model.supports_step:  # re-run the network on the ids update() already has
             return model.make_analysis(self.text, self.tokens, model.probabilities([self.ids])[0])
-        lengths = torch.tensor([len(self.ids)], device=model.device)
-        pooled, _ = model.module.pool(self._features.unsqueeze(0), lengths)
+        pooled = self._rows.pooled()
+        if pooled is None:
+            lengths = torch.tensor([len(self.ids)], device=model.device)
+            pooled, _ = model.module.pool(self._features.unsqueeze(0), lengths)
         probs = torch.softmax(model.module.head(pooled).float(), dim=-1)[0].cpu()
         return model.make_analysis(self.text, self.tokens, probs)
 
@@ -435,8 +438,79 @@ _RETOKENIZE_MARGIN_CHARS = 64  # re-read at least this far before the first chan
 _RETOKENIZE_OVERLAP = 4  # tokens that must re-encode identically at the seam
 
 
-def _common_prefix_length(a: str, b: str) -> int:
-    """Length of the common prefix of two strings, by binary search over slice comparisons (done in C)."""
+def _prefix_pooling(model: LoadedModel) -> str | None:
+    """The pooling kind when the session can pool from running sums and maxima: Sentido's own ``Pooling`` of a
+    one-directional classifier, by mean, max, mean+max or last position; else None (pool the whole features)."""
+    from sentido.engine.modeling import Pooling
+
+    pooling = getattr(model.module, "pooling", None)
+    if model.task != "classification" or type(pooling) is not Pooling or pooling.bidirectional:
+        return None
+    return pooling.kind if pooling.kind in ("mean", "max", "mean_max", "last") else None
+
+
+class _GrowingRows:
+    """Rows ``[T, D]`` appended a few at a time into a buffer that doubles when full, with (for mean/max pooling)
+    the running sum (float64, so ten thousand rows add up as exactly as one sum over all of them) and the
+    running maximum of every prefix. Truncating is free: rows past the length are just overwritten later."""
+
+    def __init__(self, pooling: str | None):
+        self.pooling = pooling
+        self.length = 0
+        self._rows: Tensor | None = None
+        self._sum: Tensor | None = None
+        self._max: Tensor | None = None
+
+    @property
+    def features(self) -> Tensor | None:
+        return None if self._rows is None or not self.length else self._rows[: self.length]
+
+    def truncate(self, length: int) -> None:
+        self.length = min(length, self.length)
+
+    def append(self, rows: Tensor) -> None:
+        end = self.length + rows.size(0)
+        if self._rows is None or end > self._rows.size(0):
+            self._grow(max(64, 2 * end), rows)
+        self._rows[self.length:end] = rows
+        if self.pooling in ("mean", "mean_max"):
+            before = self._sum[self.length - 1] if self.length else 0.0
+            self._sum[self.length:end] = torch.cumsum(rows.double(), 0) + before
+        if self.pooling in ("max", "mean_max"):
+            running = torch.cummax(rows, 0).values
+            self._max[self.length:end] = torch.maximum(running, self._max[self.length - 1]) if self.length else running
+        self.length = end
+
+    def _grow(self, capacity: int, like: Tensor) -> None:
+        def bigger(old: Tensor | None, dtype: torch.dtype) -> Tensor:
+            new = like.new_empty((capacity, like.size(1)), dtype=dtype)
+            if old is not None and self.length:
+                new[: self.length] = old[: self.length]
+            return new
+
+        self._rows = bigger(self._rows, like.dtype)
+        if self.pooling in ("mean", "mean_max"):
+            self._sum = bigger(self._sum, torch.float64)
+        if self.pooling in ("max", "mean_max"):
+            self._max = bigger(self._max, like.dtype)
+
+    def pooled(self) -> Tensor | None:
+        """``[1, D']`` as ``Pooling`` gives it for all the rows, or None when the pooling is not one of these."""
+        if self.pooling is None or not self.length:
+            return None
+        last = self.length - 1
+        if self.pooling == "last":
+            return self._rows[last:self.length]
+        mean = (self._sum[last] / self.length).to(self._rows.dtype) if self.pooling != "max" else None
+        if self.pooling == "mean":
+            return mean.unsqueeze(0)
+        if self.pooling == "max":
+            return self._max[last:self.length]
+        return torch.cat([mean, self._max[last]]).unsqueeze(0)
+
+
+def _common_prefix_length(a: Sequence, b: Sequence) -> int:
+    """Length of the common prefix of two strings or lists, by binary search over slice comparisons (done in C)."""
     low, high = 0, min(len(a), len(b))
     while low < high:
         middle = (low + high + 1) // 2

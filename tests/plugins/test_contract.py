@@ -133,3 +133,32 @@ def test_continue_text_strategies(tmp_path):
     a = loaded.continue_text("he moved", strategy="sample", seed=3, num_results=2, top_k=5, temperature=0.8)
     b = loaded.continue_text("he moved", strategy="sample", seed=3, num_results=2, top_k=5, temperature=0.8)
     assert [c.text for c in a] == [c.text for c in b] and len(a) == 2
+
+
+@pytest.mark.parametrize("pooling", ["last", "mean", "max", "mean_max", "attention"])
+def test_incremental_pooling_from_running_sums_equals_full_run(tmp_path, pooling):
+    """Typing word by word past the buffer's first size, editing early and late, pasting: always the full result."""
+    loaded = _engine(save_tiny(tmp_path, "lstm", "classification", name="m", pooling=pooling)).load("m", "classification")
+    session = loaded.incremental(keep=16)
+
+    def same():
+        full = loaded.analyze([session.text])[0].probabilities
+        inc = session.analysis().probabilities
+        assert full.keys() == inc.keys()
+        for label in full:
+            assert abs(full[label] - inc[label]) < 1e-5, (pooling, len(session.ids))
+
+    words = " ".join(CORPUS * 3).split()
+    text = ""
+    for number, word in enumerate(words[:80]):  # past the buffer's first 64 rows
+        text = (text + " " + word).strip()
+        session.update(text)
+        if number % 37 == 0:
+            same()
+    same()
+    session.update("Changed start. " + text)  # an edit before every remembered state: read again from the start
+    same()
+    session.update(text[: len(text) // 2])  # deleting half
+    same()
+    session.update(text[: len(text) // 2] + " and a brand new ending")
+    same()
