@@ -286,34 +286,33 @@ def test_parquet_without_pyarrow_says_how_to_get_it(engine, tmp_path, monkeypatc
         run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "out.xlsx", engine=engine)
 
 
-def test_quantized_run_stays_close_to_full_precision(engine, tmp_path):
+def _close_to_full_precision(engine, tmp_path, tolerance: float, **options) -> None:
+    """A run with ``options`` gives every text within ``tolerance`` of the float32 run's probability."""
     (tmp_path / "a.txt").write_text("I loved this movie\nTerrible film. I hated every minute.\n")
     run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "fp32.csv", engine=engine, options=BatchOptions(per_line=True))
-    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "int8.csv", engine=engine,
-              options=BatchOptions(per_line=True, quantize=True))
-    full, quantized = read_csv(tmp_path / "fp32.csv"), read_csv(tmp_path / "int8.csv")
-    assert len(full) == len(quantized) == 2
-    for a, b in zip(full, quantized):
-        assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=0.02)
-    assert engine.load(MODEL).module.encoder.__class__ is torch.nn.LSTM  # the engine's own copy is untouched
+    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "other.csv", engine=engine,
+              options=BatchOptions(per_line=True, **options))
+    full, other = read_csv(tmp_path / "fp32.csv"), read_csv(tmp_path / "other.csv")
+    assert len(full) == len(other) == 2
+    for a, b in zip(full, other):
+        assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=tolerance)
+    module = engine.load(MODEL).module  # the engine's own copy is untouched
+    assert module.encoder.__class__ is torch.nn.LSTM and module.embedding.weight.dtype == torch.float32
+
+
+def test_quantized_run_stays_close_to_full_precision(engine, tmp_path):
+    _close_to_full_precision(engine, tmp_path, 0.02, quantize=True)
 
 
 def test_half_precision_on_the_cpu_is_bfloat16_where_the_cpu_has_it(engine, tmp_path, monkeypatch):
     from sentido.engine.batch import analysis
 
-    (tmp_path / "a.txt").write_text("I loved this movie\nTerrible film. I hated every minute.\n")
+    (tmp_path / "a.txt").write_text("I loved this movie")
     monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: False)
     with pytest.raises(InputError, match="bfloat16 instructions"):
         run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "h.csv", engine=engine, options=BatchOptions(half=True))
     monkeypatch.setattr(analysis, "cpu_has_bf16", lambda: True)  # bfloat16 runs everywhere, only slowly without it
-    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "fp32.csv", engine=engine, options=BatchOptions(per_line=True))
-    run_batch([tmp_path / "a.txt"], [MODEL], tmp_path / "bf16.csv", engine=engine,
-              options=BatchOptions(per_line=True, half=True))
-    full, half = read_csv(tmp_path / "fp32.csv"), read_csv(tmp_path / "bf16.csv")
-    assert len(full) == len(half) == 2
-    for a, b in zip(full, half):
-        assert float(a["p_positive"]) == pytest.approx(float(b["p_positive"]), abs=0.05)
-    assert engine.load(MODEL).module.embedding.weight.dtype == torch.float32  # the engine's own copy is untouched
+    _close_to_full_precision(engine, tmp_path, 0.05, half=True)
 
 
 def test_the_output_folder_is_never_read_as_input(engine, tmp_path):
