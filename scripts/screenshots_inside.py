@@ -163,7 +163,7 @@ def shoot(plugin_paths: list[Path], out: Path, prefer: dict[str, str]) -> list[P
     written = []
 
     def grab(key: str, filename: str) -> None:
-        view.tabs.setCurrentWidget(view.page(key))
+        view.show_page(key)
         assert view.wait_until_idle(600), f"{key} did not finish"
         for _ in range(5):
             app.processEvents()

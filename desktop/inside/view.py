@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from sentido.desktop.inside.backend import Backend
 
@@ -52,11 +52,24 @@ class InsideView(QWidget):
             ("neighbours", NeighboursPage, self.tr("Word &neighbours"), self.tr("Nearest words in an embedding space")),
         ):
             self.pages[key] = page(self.backend, self)
-            index = self.tabs.addTab(self.pages[key], title)
+            # Each page scrolls rather than setting the window's minimum size: at 200% on a 1080p screen the
+            # tallest page (the beam tree) would not fit otherwise.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.pages[key])
+            index = self.tabs.addTab(scroll, title)
             self.tabs.setTabToolTip(index, tip)
 
     def page(self, key: str) -> QWidget:
         return self.pages[key]
+
+    def show_page(self, key: str) -> None:
+        self.tabs.setCurrentWidget(self.pages[key].parentWidget().parentWidget())  # page -> viewport -> scroll area
+
+    def current_page(self) -> QWidget | None:
+        scroll = self.tabs.currentWidget()
+        return scroll.widget() if isinstance(scroll, QScrollArea) else None
 
     def explain_text(self, text: str, model: str | None = None) -> None:
         """Show "Why this label" for ``text`` (and ``model``, when given): the hook for an "Explain" action in
@@ -64,7 +77,7 @@ class InsideView(QWidget):
         page = self.pages.get("explain")
         if page is None:
             return
-        self.tabs.setCurrentWidget(page)
+        self.show_page("explain")
         page.text_box.setPlainText(text)
         if model is not None and page.model_combo.findData(model) >= 0:
             page.model_combo.setCurrentIndex(page.model_combo.findData(model))

@@ -221,5 +221,14 @@ def test_explain_text_hook_for_other_views(view):
     view.explain_text("Dreadful. A total waste of two hours.", model="tiny-gru-cls")
     assert view.wait_until_idle(60)
     page = view.page("explain")
-    assert view.tabs.currentWidget() is page
+    assert view.current_page() is page
     assert page.explanation.model == "tiny-gru-cls" and page.explanation.text.startswith("Dreadful")
+
+
+def test_pages_scroll_instead_of_growing_the_window(view):
+    """At 200% on a 1080p screen the window has 960x540 logical pixels: the view must fit, its pages scroll."""
+    hint = view.minimumSizeHint()
+    assert hint.width() <= 700 and hint.height() <= 400, hint
+    for key in view.pages:
+        view.show_page(key)
+        assert view.current_page() is view.page(key)
