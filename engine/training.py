@@ -140,8 +140,11 @@ class Checkpoint:
         run_file = self.root / "run.json"
         if resume and run_file.is_file():
             saved = json.loads(run_file.read_text(encoding="utf-8"))
-            if saved != json.loads(json.dumps(identity)):
-                changed = sorted(k for k in set(saved) | set(identity) if saved.get(k) != json.loads(json.dumps(identity)).get(k))
+            wanted = json.loads(json.dumps(identity))
+            # An option added to Sentido after the checkpoint was written matches when it is left at its default.
+            wanted = {k: v for k, v in wanted.items() if k in saved or v not in (None, 0, False, "", [])}
+            if saved != wanted:
+                changed = sorted(k for k in set(saved) | set(wanted) if saved.get(k) != wanted.get(k))
                 raise InputError(f"{self.root}: the checkpoint belongs to a different run (differs in: {', '.join(changed)}); "
                                  "use another --checkpoint folder or drop --resume")
             return
@@ -165,13 +168,12 @@ class Checkpoint:
         temp.write_text(json.dumps({**progress, "optimizer": meta}, indent=1), encoding="utf-8")
         os.replace(temp, self.root / "progress.json")  # written last: a checkpoint is complete once it appears
 
-    def save_best(self, weights: nn.Module | dict[str, Tensor]) -> None:
-        if isinstance(weights, nn.Module):
-            weights = unique_state(weights)
-        else:
-            seen: set[int] = set()  # tied tensors are stored once, as unique_state does for a module
-            weights = {k: v for k, v in weights.items() if not (v.numel() and v.data_ptr() in seen or seen.add(v.data_ptr()))}
-        self._write(save_file, {k: v.detach().cpu().contiguous() for k, v in weights.items()}, "best.safetensors")
+    def save_best(self, module: nn.Module, weights: dict[str, Tensor] | None = None) -> None:
+        """The best weights: the module's own, or ``weights`` (a state dict of it, e.g. averaged), each tensor once
+        (tied tensors are stored under the one name ``unique_state`` keeps, as loading expects)."""
+        names = unique_state(module).keys()
+        source = weights if weights is not None else module.state_dict()
+        self._write(save_file, {k: source[k].detach().cpu().contiguous() for k in names}, "best.safetensors")
 
     def _write(self, writer, tensors: dict[str, Tensor], name: str) -> None:
         temp = self.root / f"{name}.tmp"
@@ -229,6 +231,7 @@ class _Loop:
                                       "best_epoch": 0, "bad_epochs": 0, "history": [], "elapsed": 0.0,
                                       "lr": options.lr, "done": False, "stopped": ""}
         self.extra: dict[str, Tensor] = {}
+        self.current_extra: Callable[[], dict[str, Tensor]] | None = None  # what a save now would keep besides weights
         self.best_state: dict[str, Tensor] | None = None
 
     def resume(self) -> bool:
@@ -253,6 +256,8 @@ class _Loop:
 
     def check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
+            if self.current_extra is not None:  # the carried state and averages as they are now, not at the last save
+                self.extra = self.current_extra()
             self.save()
             raise CancelledError("training cancelled; the checkpoint keeps the progress (--resume continues)")
 
@@ -280,7 +285,7 @@ class _Loop:
             self.state.update(best_metric=value, best_epoch=epoch, bad_epochs=0)
             self.best_state = {k: v.detach().clone() for k, v in (weights or self.module.state_dict()).items()}
             if self.checkpoint is not None:
-                self.checkpoint.save_best(self.best_state)
+                self.checkpoint.save_best(self.module, self.best_state)
             self.state["lr"] *= self.options.epoch_lr_decay
         else:
             self.state["bad_epochs"] += 1
@@ -647,6 +652,8 @@ def train_language_model(
         loop.state["average_count"] = average.count
         return average.tensors()
 
+    loop.current_extra = lambda: {**_state_tensors(_detach(state)), **keep_average()}
+
     while not loop.state["done"]:
         epoch = loop.state["epoch"]
         if options.average_from_epoch and epoch + 1 >= options.average_from_epoch and average is None:
@@ -682,7 +689,7 @@ def train_language_model(
             if loop.state["step_in_epoch"] % report_every == 0:
                 loop.step_report(steps, running, tokens / max(1e-9, now - started), started, first_step)
             if loop.state["step_in_epoch"] % options.checkpoint_every == 0:
-                loop.extra = {**_state_tensors(_detach(state)), **keep_average()}
+                loop.extra = loop.current_extra()
                 loop.save()
         weights = None
         if average is not None:
@@ -697,7 +704,7 @@ def train_language_model(
         loop.extra = keep_average()
         loop.state["elapsed"] += time.monotonic() - last
         loop.end_epoch(metrics, "valid_perplexity", time.monotonic() - started, weights)
-    if options.average_final:
+    if options.average_final and not options.average_from_epoch:  # the kept weights are already a running mean
         loop.average_with_final(lambda: math.exp(min(lm_loss_on(module, valid_stream, device), 50.0)))
     return loop.result()
 

@@ -362,14 +362,19 @@ def test_language_model_averaging_validates_the_mean_and_resumes_exactly(tmp_pat
 
     kept = math.exp(lm_loss_on(straight.module, stream[:200], torch.device("cpu")))
     assert kept == pytest.approx(straight.best_metric, rel=1e-5)
-    cancel = CancelState()
+    steps = len(straight.history) and straight.steps // 3
 
-    def stop(event):
-        if event["event"] == "step" and event["epoch"] == 3 and event["step"] >= 4:
-            cancel.cancelled = True
+    class CancelAt:  # cancelled at a step between two checkpoints (every 4 steps): the state and mean are saved then
+        checks = 0
 
+        @property
+        def cancelled(self):
+            self.checks += 1
+            return self.checks > 2 * steps + 6
+
+    assert (2 * steps + 6) % options.checkpoint_every
     with pytest.raises(CancelledError):
-        run(tmp_path / "b", cancel=cancel, progress=stop)
+        run(tmp_path / "b", cancel=CancelAt())
     resumed = run(tmp_path / "b", resume=True)
     assert [h["valid_perplexity"] for h in straight.history] == [h["valid_perplexity"] for h in resumed.history]
     for (name, a), b in zip(straight.module.state_dict().items(), resumed.module.state_dict().values()):
@@ -432,3 +437,21 @@ def test_fewer_epochs_on_resume_end_the_run_at_the_last_finished_epoch(tmp_path)
     assert [h["epoch"] for h in result.history] == [1, 2]
     assert result.stopped == "finished 2 epochs"
     assert not [e for e in messages if e["event"] in ("step", "epoch")]  # nothing was trained
+
+
+def test_tied_language_model_keeps_and_reloads_its_best_weights(tmp_path):
+    lines = CORPUS * 10
+    tokenizer = train_tokenizer(lines, min_frequency=1)
+    stream = lm_stream(tokenizer, lines)
+    options = TrainOptions(epochs=2, batch_size=4, bptt=6, patience=5, seed=2, lr=0.05)
+
+    def module():
+        return tiny_model("lstm", "language-model", tokenizer, seed=1, tie_weights=True, embedding_dim=16, hidden_size=16)
+
+    result = train_language_model(module(), tokenizer, stream, stream[:200], options, checkpoint=Checkpoint(tmp_path),
+                                  identity={"tied": 1}, progress=lambda e: None)
+    fresh = module()
+    Checkpoint(tmp_path).load_best(fresh)  # strict: each tied tensor stored once, under the name loading expects
+    assert fresh.decoder.weight is fresh.embedding.weight
+    for (name, a), b in zip(result.module.state_dict().items(), fresh.state_dict().values()):
+        assert torch.equal(a, b), name
