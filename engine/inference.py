@@ -331,7 +331,7 @@ class IncrementalSession:
         self.fed_tokens = 0  # tokens fed to the network by the last update (for tests and benchmarks)
         self._encoded: tuple[str, list[int], list[Token]] = ("", [], [])  # the last text and its tokens, together
         # The recurrent stack's outputs [T, D] live in a buffer that grows by doubling, so a keystroke writes only its
-        # new rows; with Sentido's own mean/max/last pooling, running sums and maxima beside them make pooling O(1).
+        # new rows; with Sentido's own mean/max/last pooling, a running sum and maximum make pooling O(1).
         self._rows = _GrowingRows(_prefix_pooling(model))
 
     @property
@@ -342,7 +342,7 @@ class IncrementalSession:
         self.text, self.ids, self.tokens = "", [], []
         self._encoded = ("", [], [])
         self._states.clear()
-        self._rows.truncate(0)
+        self._rows = _GrowingRows(self._rows.pooling)  # let a long text's buffer go
 
     def _encode(self, text: str) -> tuple[list[int], list[Token]]:
         """Tokenise ``text``, re-reading only from a little before where it differs from the last text.
@@ -406,6 +406,7 @@ class IncrementalSession:
             self._states[position] = state
             while len(self._states) > self.keep:
                 self._states.popitem(last=False)
+        self._rows.keep_marks(self._states)
         self.ids = ids
         return self
 
@@ -450,63 +451,74 @@ def _prefix_pooling(model: LoadedModel) -> str | None:
 
 
 class _GrowingRows:
-    """Rows ``[T, D]`` appended a few at a time into a buffer that doubles when full, with (for mean/max pooling)
-    the running sum (float64, so ten thousand rows add up as exactly as one sum over all of them) and the
-    running maximum of every prefix. Truncating is free: rows past the length are just overwritten later."""
+    """Rows ``[T, D]`` appended a few at a time into a buffer that doubles when full, and, for mean/max pooling,
+    the running sum and maximum of all rows so far, also kept at marked positions (the session's remembered states,
+    the only places it ever steps back to), so that stepping back is O(1) too. The sum is float64 where the device
+    has it (ten thousand rows then add up as exactly as one sum over them all), else float32 (Apple's MPS)."""
 
     def __init__(self, pooling: str | None):
-        self.pooling = pooling
+        self.pooling = pooling if pooling in ("mean", "max", "mean_max", "last") else None
         self.length = 0
         self._rows: Tensor | None = None
-        self._sum: Tensor | None = None
-        self._max: Tensor | None = None
+        self._pool: tuple[Tensor, Tensor] | None = None  # (sum, max) of the rows [0, length)
+        self._marks: dict[int, tuple[Tensor, Tensor]] = {}
 
     @property
     def features(self) -> Tensor | None:
         return None if self._rows is None or not self.length else self._rows[: self.length]
 
     def truncate(self, length: int) -> None:
-        self.length = min(length, self.length)
+        if length >= self.length:
+            return
+        self.length = length
+        if self.pooling is None or self.pooling == "last":
+            return
+        if length == 0:
+            self._pool = None
+        elif length in self._marks:
+            self._pool = self._marks[length]
+        else:  # not a marked position (does not happen in a session): pool the rows again
+            self._pool = self._summarise(self._rows[:length], None)
+        self._marks = {p: v for p, v in self._marks.items() if p <= length}
 
-    def append(self, rows: Tensor) -> None:
+    def append(self, rows: Tensor, mark: bool = True) -> None:
         end = self.length + rows.size(0)
         if self._rows is None or end > self._rows.size(0):
-            self._grow(max(64, 2 * end), rows)
+            grown = rows.new_empty((max(64, 2 * end), rows.size(1)))
+            if self._rows is not None and self.length:
+                grown[: self.length] = self._rows[: self.length]
+            self._rows = grown
         self._rows[self.length:end] = rows
-        if self.pooling in ("mean", "mean_max"):
-            before = self._sum[self.length - 1] if self.length else 0.0
-            self._sum[self.length:end] = torch.cumsum(rows.double(), 0) + before
-        if self.pooling in ("max", "mean_max"):
-            running = torch.cummax(rows, 0).values
-            self._max[self.length:end] = torch.maximum(running, self._max[self.length - 1]) if self.length else running
         self.length = end
+        if self.pooling in ("mean", "max", "mean_max"):
+            self._pool = self._summarise(rows, self._pool)
+            if mark:
+                self._marks[end] = self._pool
 
-    def _grow(self, capacity: int, like: Tensor) -> None:
-        def bigger(old: Tensor | None, dtype: torch.dtype) -> Tensor:
-            new = like.new_empty((capacity, like.size(1)), dtype=dtype)
-            if old is not None and self.length:
-                new[: self.length] = old[: self.length]
-            return new
+    def keep_marks(self, positions) -> None:
+        self._marks = {p: self._marks[p] for p in positions if p in self._marks}
 
-        self._rows = bigger(self._rows, like.dtype)
-        if self.pooling in ("mean", "mean_max"):
-            self._sum = bigger(self._sum, torch.float64)
-        if self.pooling in ("max", "mean_max"):
-            self._max = bigger(self._max, like.dtype)
+    @staticmethod
+    def _summarise(rows: Tensor, before: tuple[Tensor, Tensor] | None) -> tuple[Tensor, Tensor]:
+        wide = torch.float32 if rows.device.type == "mps" else torch.float64
+        total, top = rows.to(wide).sum(0), rows.amax(0)
+        if before is not None:
+            total, top = total + before[0], torch.maximum(top, before[1])
+        return total, top
 
     def pooled(self) -> Tensor | None:
         """``[1, D']`` as ``Pooling`` gives it for all the rows, or None when the pooling is not one of these."""
         if self.pooling is None or not self.length:
             return None
-        last = self.length - 1
         if self.pooling == "last":
-            return self._rows[last:self.length]
-        mean = (self._sum[last] / self.length).to(self._rows.dtype) if self.pooling != "max" else None
+            return self._rows[self.length - 1:self.length]
+        total, top = self._pool
+        mean = (total / self.length).to(self._rows.dtype)
         if self.pooling == "mean":
             return mean.unsqueeze(0)
         if self.pooling == "max":
-            return self._max[last:self.length]
-        return torch.cat([mean, self._max[last]]).unsqueeze(0)
+            return top.unsqueeze(0)
+        return torch.cat([mean, top]).unsqueeze(0)
 
 
 def _common_prefix_length(a: Sequence, b: Sequence) -> int:
