@@ -208,9 +208,15 @@ _REFERENCE: dict[bool, tuple[str, str]] = {}
 
 
 def _word_pipeline(tokenizer: Tokenizer) -> bool | None:
-    """Whether the tokenizer is exactly Sentido's word-level pipeline: lower-casing (True/False), else None."""
+    """Whether the tokenizer is exactly Sentido's word-level pipeline: lower-casing (True/False), else None.
+
+    Its added tokens must be Sentido's own specials, matched in the raw text only (``ids_batch`` leaves any text
+    holding one to the Rust pipeline); a tokenizer with other added tokens ("[SEP]", a normalised "<url>") splits
+    differently and always goes through Rust."""
     normalizer, pre_tokenizer, model = _pipeline_json(tokenizer)
     if model != "WordLevel":
+        return None
+    if any(t.content not in SPECIAL_TOKENS or t.normalized for t in tokenizer.get_added_tokens_decoder().values()):
         return None
     for lowercase in (True, False):
         if lowercase not in _REFERENCE:

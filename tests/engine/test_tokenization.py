@@ -100,3 +100,15 @@ def test_other_pipelines_keep_the_rust_path():
     tok = train_tokenizer(CORPUS, kind="bpe", vocab_size=200, min_frequency=1)
     assert tok._plain_lowercase is None
     assert tok.ids_batch(CORPUS) == [tok.encode(t).ids for t in CORPUS]
+
+
+def test_tokenizers_with_other_added_tokens_keep_the_rust_path():
+    from tokenizers import AddedToken
+
+    for token in (AddedToken("[SEP]", special=True), AddedToken("<URL>", normalized=True)):
+        tok = train_tokenizer(CORPUS, vocab_size=300, min_frequency=1)
+        tok.backend.add_tokens([token])
+        tok = TextTokenizer(tok.backend)
+        assert tok._plain_lowercase is None
+        texts = ["a [SEP] b", "see <url> now", "see <URL> now"]
+        assert tok.ids_batch(texts) == [tok.encode(t).ids for t in texts]
