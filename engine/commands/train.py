@@ -218,11 +218,13 @@ def _initial_model(args, task: str, labels: list[str] | None = None):
         raise InputError(f"--init-from {args.init_from}: its labels ({', '.join(start.labels)}) differ from the "
                          f"data's ({', '.join(labels)})")
     print(f"starting from {start.name}: its tokenizer ({start.tokenizer.vocab_size:,} tokens) and weights", flush=True)
+    from sentido.engine.registry import Registry, extract_zip
+
     root = Path(args.init_from)
     if not root.exists():
-        from sentido.engine.registry import Registry
-
-        root = Registry.discover().model(start.name).root
+        root = Registry.discover(getattr(args, "plugin_path", None) or ()).model(start.name).root
+    elif root.is_file() and root.suffix.lower() == ".zip":
+        root = extract_zip(root)
     card = root / start.spec.card if getattr(start.spec, "card", None) else root / "README.md"
     args.init_from_card = card.read_text(encoding="utf-8") if card.is_file() else ""  # read now: --out may be root
     module = start.module.float().train()
@@ -415,7 +417,7 @@ def classifier_card(args, name, labels, train, valid, reports, full, half_report
 - **Training data:** {data_files} ({len(train):,} texts{f'; label map `{args.label_map}`' if args.label_map else ''})
 - **Validation (early stopping and model selection):** {valid_text} ({len(valid):,} texts)
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} of the vocabulary covered)" if args.embeddings else "random initialisation"}
-- **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {result.module.config.vocab_size:,}
+- **Tokenizer:** {_tokenizer_words(args, result.module.config.vocab_size)}
 - **Training:** {len(result.history)} epoch(s), best epoch {result.best_epoch}, {result.steps:,} steps, {seconds / 60:.1f} minutes; {result.stopped}
 {_averaged_line(result)}{_start_line(args)}- **Hardware:** {_environment(device)}
 - **Weights:** {'fp16' if half else 'fp32'} (fp16 is kept only when accuracy holds; both measured below)
@@ -528,8 +530,7 @@ def lm_card(args, name, tokenizer, train_stream, valid_stream, reports, full, ha
 - **Architecture:** `{args.arch}`, config `{dict(vars(result.module.config))}`
 - **Training data:** `{args.data}` ({train_stream.numel():,} tokens, each line followed by `<eos>`)
 - **Validation:** {valid_text} ({valid_stream.numel():,} tokens)
-- **Tokenizer:** {args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {tokenizer.vocab_size:,}
-  (words seen at least {args.min_frequency} times). Perplexity is over this vocabulary with `<unk>` as a word, as is
+- **Tokenizer:** {_tokenizer_words(args, tokenizer.vocab_size)}. Perplexity is over this vocabulary with `<unk>` as a word, as is
   usual for WikiText; WikiText's ` @-@ `, ` @,@ `, ` @.@ ` joiners are rejoined, so figures are not directly
   comparable with published WikiText-2 results (different vocabulary and token count).
 - **Embeddings:** {f"`{args.embeddings}` ({coverage:.1%} covered)" if args.embeddings else "random initialisation"}
@@ -569,6 +570,13 @@ def _polyak_line(options: dict[str, Any]) -> str:
         return ""
     return (f"- **Weight averaging:** from epoch {start} on, the running mean of the weights after every step "
             "(Polyak averaging, as in ASGD) is what was validated, and what ships\n")
+
+
+def _tokenizer_words(args, vocab_size: int) -> str:
+    if getattr(args, "init_from", None):
+        return f"the starting model's, vocabulary {vocab_size:,}"
+    text = f"{args.tokenizer}-level, {'cased' if args.cased else 'lower-cased'}, vocabulary {vocab_size:,}"
+    return text + (f" (words seen at least {args.min_frequency} times)" if args.tokenizer == "word" else "")
 
 
 def _start_line(args) -> str:
