@@ -253,6 +253,8 @@ class BatchView(QWidget):
             self.output_edit.setText(str(folder.parent / f"{folder.name}-results{self.format_combo.currentData()}"))
 
     def remove_selected_inputs(self) -> None:
+        if self.running:  # the Delete key reaches the list while a run reads it
+            return
         for item in self.inputs.selectedItems():
             self.inputs.takeItem(self.inputs.row(item))
         self._refresh_columns()
@@ -405,7 +407,8 @@ class BatchView(QWidget):
         self.start_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         for widget in (self.add_files_button, self.add_folder_button, self.example_button, self.remove_input_button,
-                       self.models, self.output_edit, self.format_combo, self.browse_button, self.column_combo):
+                       self.models, self.output_edit, self.format_combo, self.browse_button, self.column_combo,
+                       self.precision_combo, self.per_line, self.resume):
             widget.setEnabled(not running)
 
     def _show_progress(self) -> None:
