@@ -67,8 +67,9 @@ def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int,
     """Per text (as token ids): combined label probabilities (None without tokens) and token count.
 
     See the module docstring for the windows. The windows are sorted by length and cut into batches of
-    ``batch_size``, which the engine packs (no work goes to padding); with a ``pool`` the batches run side by side
-    on its threads (torch releases the GIL inside each layer).
+    ``batch_size``, so a batch's texts have almost the same length and little work goes to padding (which never
+    changes a result: see ``RecurrentTextModel.text_features``); with a ``pool`` the batches run side by side on its
+    threads (torch releases the GIL inside each layer).
     """
     window = model.spec.max_length
     pieces, owners, weights = [], [], []
