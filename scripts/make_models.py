@@ -94,7 +94,7 @@ RECIPES: dict[str, list[str]] = {
     "nextword-en-lstm": ["next-word", "--arch", "lstm", "--init-from", str(RUNS / "models" / "nextword-en-lstm-base"),
                          "--data", str(DATA / "wikitext2" / "train.txt.gz"), "--valid", str(DATA / "wikitext2" / "valid.txt"),
                          "--bptt", "35", "--batch-size", "64", "--lr", "1e-3", "--epoch-lr-decay", "1.0", "--lr-decay", "0.5",
-                         "--patience", "3", "--clip", "0.5", "--average-from-epoch", "2", "--epochs", "16",
+                         "--patience", "3", "--clip", "0.5", "--average-from-epoch", "2", "--epochs", "10",
                          "--max-minutes", "105", "--language", "en",
                          "--description", "English next-word LSTM trained on WikiText-2."],
     "sentiment-en-lstm-large": ["sentiment", "--arch", "lstm", *SENTIMENT_COMMON, "--hidden-size", "256",
