@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from sentido.engine.errors import InputError
-from sentido.engine.inference import LoadedModel
+from sentido.engine.inference import LoadedModel, length_batches
 
 def prepare_model(loaded: LoadedModel, options) -> LoadedModel:
     """The model as the run uses it: int8-quantized or half-precision copies leave the engine's cached one as is."""
@@ -82,7 +82,7 @@ def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int,
     if not pieces:
         return [None] * len(ids), lengths
     order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
-    batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+    batches = length_batches(order, [len(p) for p in pieces], batch_size, model.token_budget)
 
     def run(batch: list[int]) -> tuple[list[int], torch.Tensor]:
         return batch, model.probabilities([pieces[i] for i in batch], len(batch))

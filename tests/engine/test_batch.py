@@ -482,3 +482,18 @@ def test_jsonl_fields_first_seen_late_are_reported(engine, tmp_path):
     report = [r for r in read_csv(tmp_path / "out.errors.csv") if r["kind"] == "warning"]
     assert [r["line"] for r in report] == ["121"]
     assert summary.documents == 122
+
+
+def test_batches_keep_to_a_token_budget():
+    from sentido.engine.inference import length_batches, token_budget
+
+    lengths = [5, 5, 5, 100, 100, 100, 300]
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    assert length_batches(order, lengths, 64, None) == [order]
+    assert length_batches(order, lengths, 2, None) == [[0, 1], [2, 3], [4, 5], [6]]
+    batches = length_batches(order, lengths, 64, 250)  # texts x the longest stays within 250 tokens...
+    assert batches == [[0, 1, 2], [3, 4], [5], [6]]  # ...except a single text longer than the budget
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    lstm = torch.nn.LSTM(8, 256, bidirectional=True)
+    assert token_budget(torch.nn.Sequential(torch.nn.Linear(2, 2), lstm)) == 4_000_000 // (4 * 256 * 2)
+    assert token_budget(torch.nn.Linear(2, 2)) is None
