@@ -93,8 +93,8 @@ def label_valence(spec: ModelSpec) -> list[float]:
 
 # A recurrent layer computes its input gates for the whole batch at once: batch x length x gates x hidden floats.
 # Past a few million floats they fall out of the cache and every step waits on memory: measured on this project's
-# machine, the 256-unit LSTM read 423 IMDB reviews/s in batches of 64 and 650 in batches of 8-16 (the 64-unit one
-# gains nothing from smaller batches, and short sentences want large ones).
+# machine in batch runs (one torch thread per batch), the 256-unit LSTM read 423 IMDB reviews/s in batches of 64
+# and 650 in batches of 8-16; short sentences want large batches, and get them (the budget is in tokens).
 GATE_FLOATS = 4_000_000
 
 
@@ -133,7 +133,10 @@ class LoadedModel:
         self._valence = torch.tensor(label_valence(spec)) if spec.labels else None
         banned = [tokenizer.pad_id, tokenizer.unk_id]
         self._banned = torch.tensor(banned, device=device)
-        self.token_budget = token_budget(module)  # tokens per batch that keep the gate inputs in the cache
+        # Tokens per batch that keep the gate inputs in the cache, for batch runs (one torch thread per batch).
+        # Not applied here: with torch splitting each operation over threads, as analyze() runs, larger batches
+        # parallelise better (accuracy.py's docs/s fell 10-20% with it).
+        self.token_budget = token_budget(module)
 
     @property
     def task(self) -> str:
@@ -161,7 +164,8 @@ class LoadedModel:
         self._require("classification")
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = torch.empty(len(ids), len(self.labels))
-        for chunk in length_batches(order, [len(x) for x in ids], batch_size, self.token_budget):
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
             batch, lengths = self._batch([ids[i] for i in chunk])
             out[chunk] = torch.softmax(self.module(batch, lengths).float(), dim=-1).cpu()
         return out
