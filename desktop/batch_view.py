@@ -472,11 +472,17 @@ class BatchView(QWidget):
         self.progress.setValue(self.progress.maximum() if not summary.cancelled else self.progress.value())
         for path, reason in summary.skipped:
             self._mark_skipped(path, reason)
-        words = self.tr("Cancelled: %1 rows kept in %2.") if summary.cancelled else self.tr("Done: %1 rows written to %2.")
+        one = summary.rows_written == 1
+        if summary.cancelled:
+            words = self.tr("Cancelled: 1 row kept in %2.") if one else self.tr("Cancelled: %1 rows kept in %2.")
+        else:
+            words = self.tr("Done: 1 row written to %2.") if one else self.tr("Done: %1 rows written to %2.")
         text = words.replace("%1", f"{summary.rows_written:,}").replace("%2", Path(summary.output).name)
         text += " " + self.tr("%1 s.").replace("%1", f"{summary.seconds:.1f}")
         if summary.skipped:
-            text += " " + self.tr("%1 file(s) skipped (see the list).").replace("%1", str(len(summary.skipped)))
+            skipped = len(summary.skipped)
+            files = self.tr("1 file skipped (see the list).") if skipped == 1 else self.tr("%1 files skipped (see the list).")
+            text += " " + files.replace("%1", str(skipped))
         if summary.warnings:
             text += "\n" + "\n".join(summary.warnings[:5])
         if summary.errors_report:

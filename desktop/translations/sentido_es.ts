@@ -458,16 +458,28 @@
         <translation>Cancelado: %1 filas conservadas en %2.</translation>
     </message>
     <message>
+        <source>Cancelled: 1 row kept in %2.</source>
+        <translation>Cancelado: 1 fila conservada en %2.</translation>
+    </message>
+    <message>
         <source>Done: %1 rows written to %2.</source>
         <translation>Hecho: %1 filas escritas en %2.</translation>
+    </message>
+    <message>
+        <source>Done: 1 row written to %2.</source>
+        <translation>Hecho: 1 fila escrita en %2.</translation>
     </message>
     <message>
         <source>%1 s.</source>
         <translation>%1 s.</translation>
     </message>
     <message>
-        <source>%1 file(s) skipped (see the list).</source>
-        <translation>%1 archivo(s) omitido(s) (véase la lista).</translation>
+        <source>1 file skipped (see the list).</source>
+        <translation>1 archivo omitido (ver la lista).</translation>
+    </message>
+    <message>
+        <source>%1 files skipped (see the list).</source>
+        <translation>%1 archivos omitidos (ver la lista).</translation>
     </message>
     <message>
         <source>Problems are listed in %1.</source>
