@@ -151,7 +151,10 @@ class _Reader:
     def __init__(self, files: list[Path], explicit: set[Path], models: list[LoadedModel], options: BatchOptions,
                  saved: dict[str, Any], columns: set[str] | None = None):
         self.files, self.explicit, self.models, self.options = files, explicit, models, options
-        self.columns = columns  # the input columns the output has (JSONL fields seen in each file's first records)
+        # The input columns the output has (JSONL fields seen in each file's first records), and fields already
+        # warned about, which a resumed run must not warn about again.
+        self.columns = columns if columns is None else columns | set(saved.get("late_fields", []))
+        self.late_fields: list[str] = list(saved.get("late_fields", []))
         self.position: list[int] = saved.get("position", [0, 0])
         # Saved without the (many) "done" entries: every file before the position that was not skipped is done.
         self.file_status: dict[str, str] = {str(p): "done" for p in files[: self.position[0]]}
@@ -218,6 +221,7 @@ class _Reader:
         warning = (f"field(s) {', '.join(map(repr, new))} first appear at line {item.row}, after the first "
                    f"{COLUMN_PEEK} records that set the output's columns; their values are not in the output")
         self.columns = self.columns | set(new)  # one warning per field
+        self.late_fields += new
         self.warnings.append(f"{key}: {warning}")
         self.problems.append([key, item.row, "warning", warning])
 
@@ -243,7 +247,7 @@ class _Reader:
         ids = [token_ids(model, texts) if texts else [] for model in self.models]
         unfinished = {key: status for key, status in self.file_status.items() if status != "done"}
         saved = {"position": list(self.position), "file_status": unfinished, "skipped": [list(s) for s in self.skipped],
-                 "warnings": list(self.warnings), "bad_rows": self.bad_rows}
+                 "warnings": list(self.warnings), "bad_rows": self.bad_rows, "late_fields": list(self.late_fields)}
         finished = sum(s or 0 for s in self.sizes[: self.position[0]])
         bytes_done = finished + (self.source.bytes_read if self.source is not None else 0)
         problems, self.problems = self.problems, []
@@ -294,7 +298,8 @@ class _Run:
         saved = dict(journal.resumed or {})
         saved["warnings"] = saved.get("warnings", []) + journal.notes
         self.reader = _Reader(files, explicit, models, options, saved, set(input_columns))
-        self.saved = {key: saved[key] for key in ("position", "file_status", "skipped", "warnings", "bad_rows") if key in saved}
+        self.saved = {key: saved[key] for key in ("position", "file_status", "skipped", "warnings", "bad_rows", "late_fields")
+                      if key in saved}
         self.counts: dict[str, dict[str, int]] = saved.get("label_counts", {m.name: {} for m in models})
         self.rows_written: int = saved.get("rows_written", 0)
         self.documents: int = saved.get("documents", 0)

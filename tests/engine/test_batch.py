@@ -497,3 +497,20 @@ def test_batches_keep_to_a_token_budget():
     lstm = torch.nn.LSTM(8, 256, bidirectional=True)
     assert token_budget(torch.nn.Sequential(torch.nn.Linear(2, 2), lstm)) == 4_000_000 // (4 * 256 * 2)
     assert token_budget(torch.nn.Linear(2, 2)) is None
+
+
+def test_a_late_jsonl_field_is_reported_once_across_a_resume(engine, tmp_path):
+    path = tmp_path / "late.jsonl"
+    lines = [json.dumps({"text": f"good film {i}"}) for i in range(120)]
+    lines += [json.dumps({"text": f"late {i}", "rating": i}) for i in range(3000)]
+    path.write_text("\n".join(lines) + "\n")
+    options = BatchOptions(batch_size=8)
+    state = ProgressState(on_update=lambda s: s.rows_done >= 200 and s.cancel())
+    first = run_batch([path], [MODEL], tmp_path / "out.csv", engine=engine, options=options, state=state)
+    assert first.cancelled and first.documents < 3120 and [w for w in first.warnings if "'rating'" in w]
+    resumed = run_batch([path], [MODEL], tmp_path / "out.csv", engine=engine,
+                        options=BatchOptions(batch_size=8, resume=True))
+    assert resumed.documents == 3120
+    assert len([w for w in resumed.warnings if "'rating'" in w]) == 1
+    report = [r for r in read_csv(tmp_path / "out.errors.csv") if "rating" in r["reason"]]
+    assert len(report) == 1
