@@ -199,9 +199,12 @@ def word_pieces(text: str, lowercase: bool = True) -> list[str]:
 
 
 def _pipeline_json(tokenizer: Tokenizer) -> tuple[str, str, str]:
-    data = json.loads(tokenizer.to_str())
-    return (json.dumps(data.get("normalizer"), sort_keys=True), json.dumps(data.get("pre_tokenizer"), sort_keys=True),
-            (data.get("model") or {}).get("type", ""))
+    """(normalizer, pre-tokenizer, model type) as canonical JSON and name, without serialising the vocabulary
+    (``to_str`` would: 12 ms per model load for a 30,000-word one)."""
+    def canonical(part) -> str:
+        return json.dumps(json.loads(part.__getstate__()), sort_keys=True) if part is not None else "null"
+
+    return canonical(tokenizer.normalizer), canonical(tokenizer.pre_tokenizer), type(tokenizer.model).__name__
 
 
 _REFERENCE: dict[bool, tuple[str, str]] = {}
