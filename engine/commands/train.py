@@ -247,6 +247,20 @@ def _prepare(args):
     return choice.device, out, checkpoint_dir, name
 
 
+def _weights_precision(args, measure, metric: str, loss, limit: float):
+    """(fp32 reports, fp16 reports or None, keep fp16?) for ``--half auto|yes|no``: auto keeps fp16 weights when
+    ``loss(fp32, fp16)`` (what fp16 costs on the worst evaluation set) is at most ``limit``."""
+    full = measure(False)
+    if args.half == "no":
+        return full, None, False
+    half_reports = measure(True)
+    cost = loss(full, half_reports)
+    keep = args.half == "yes" or cost <= limit
+    print(f"fp16 weights: {metric} {'down' if metric == 'accuracy' else 'up'} by at most {cost:+.2%} -> "
+          f"{'kept' if keep else 'fp32 kept'}", flush=True)
+    return full, half_reports, keep
+
+
 def _vectors(args):
     if not args.embeddings:
         return None
@@ -359,14 +373,8 @@ def cmd_train_classifier(args) -> int:
         loaded = load_model(out, device)
         return {n: evaluate_classifier(loaded, d.texts, d.labels) for n, d in eval_sets}
 
-    full = measure(False)
-    half = args.half == "yes"
-    half_reports = None
-    if args.half != "no":
-        half_reports = measure(True)
-        drop = max(full[n]["accuracy"] - half_reports[n]["accuracy"] for n in full)
-        half = args.half == "yes" or drop <= 0.002
-        print(f"fp16 weights: accuracy change {-drop:+.2%} -> {'kept' if half else 'fp32 kept'}", flush=True)
+    full, half_reports, half = _weights_precision(
+        args, measure, "accuracy", lambda f, h: max(f[n]["accuracy"] - h[n]["accuracy"] for n in f), limit=0.002)
     reports = half_reports if half else full
     metrics = {}
     for n, r in reports.items():
@@ -491,14 +499,8 @@ def cmd_train_lm(args) -> int:
         loaded = load_model(out, device)
         return {n: evaluate_language_model(loaded, t) for n, t in eval_sets}
 
-    full = measure(False)
-    half = args.half == "yes"
-    half_reports = None
-    if args.half != "no":
-        half_reports = measure(True)
-        worse = max(half_reports[n]["perplexity"] / full[n]["perplexity"] - 1 for n in full)
-        half = args.half == "yes" or worse <= 0.005
-        print(f"fp16 weights: perplexity change {worse:+.2%} -> {'kept' if half else 'fp32 kept'}", flush=True)
+    full, half_reports, half = _weights_precision(
+        args, measure, "perplexity", lambda f, h: max(h[n]["perplexity"] / f[n]["perplexity"] - 1 for n in f), limit=0.005)
     reports = half_reports if half else full
     metrics = {}
     for n, r in reports.items():
