@@ -91,39 +91,6 @@ def label_valence(spec: ModelSpec) -> list[float]:
     return [0.0 if high == low else 2 * (n - low) / (high - low) - 1 for n in numbers]
 
 
-# A recurrent layer computes its input gates for the whole batch at once: batch x length x gates x hidden floats.
-# Past a few million floats they fall out of the cache and every step waits on memory: measured on this project's
-# machine in batch runs (one torch thread per batch), the 256-unit LSTM read 423 IMDB reviews/s in batches of 64
-# and 650 in batches of 8-16; short sentences want large batches, and get them (the budget is in tokens).
-GATE_FLOATS = 4_000_000
-
-
-def token_budget(module: torch.nn.Module) -> int | None:
-    """Tokens per batch that keep the widest recurrent layer's gate inputs within ``GATE_FLOATS``; None when the
-    model has no recurrent layer torch names (``mode`` and ``hidden_size``: nn.LSTM/GRU/RNN and their int8 forms)."""
-    gates = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
-    widths = [gates.get(getattr(m, "mode", ""), 0) * m.hidden_size * (2 if getattr(m, "bidirectional", False) else 1)
-              for m in module.modules() if hasattr(m, "hidden_size") and hasattr(m, "mode")]
-    width = max(widths, default=0)
-    return max(512, GATE_FLOATS // width) if width else None
-
-
-def length_batches(order: Sequence[int], lengths: Sequence[int], batch_size: int, budget: int | None) -> list[list[int]]:
-    """``order`` (indices sorted by length) cut into batches of at most ``batch_size`` texts and, with a budget,
-    at most ``budget`` tokens counted as texts x the longest one (what the padded batch holds)."""
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for index in order:
-        if current and (len(current) >= batch_size or (budget and (len(current) + 1) * lengths[index] > budget)):
-            batches.append(current)
-            current = []
-        current.append(index)
-    if current:
-        batches.append(current)
-    return batches
-
-
-
 class LoadedModel:
     """A model ready to run: module in eval mode on its device, its tokenizer and manifest entry."""
 
@@ -133,10 +100,6 @@ class LoadedModel:
         self._valence = torch.tensor(label_valence(spec)) if spec.labels else None
         banned = [tokenizer.pad_id, tokenizer.unk_id]
         self._banned = torch.tensor(banned, device=device)
-        # Tokens per batch that keep the gate inputs in the cache, for batch runs (one torch thread per batch).
-        # Not applied here: with torch splitting each operation over threads, as analyze() runs, larger batches
-        # parallelise better (accuracy.py's docs/s fell 10-20% with it).
-        self.token_budget = token_budget(module)
 
     @property
     def task(self) -> str:

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from sentido.engine.errors import InputError
-from sentido.engine.inference import LoadedModel, length_batches
+from sentido.engine.inference import LoadedModel
 
 def prepare_model(loaded: LoadedModel, options) -> LoadedModel:
     """The model as the run uses it: int8-quantized or half-precision copies leave the engine's cached one as is."""
@@ -57,6 +57,40 @@ def cpu_has_bf16() -> bool:
         return False
 
 
+# A recurrent layer computes its input gates for the whole batch at once: batch x length x gates x hidden floats.
+# Past a few million floats they fall out of the cache and every step waits on memory: measured on this project's
+# machine in batch runs (one torch thread per batch), the 256-unit LSTM read 423 IMDB reviews/s in batches of 64
+# and 650 in batches of 8-16; short sentences want large batches, and get them (the budget is in tokens). Only
+# batch runs use it: analyze(), with torch splitting each operation over threads, parallelises better over larger
+# batches (accuracy.py's docs/s fell 10-20% with it).
+GATE_FLOATS = 4_000_000
+
+
+def token_budget(module: torch.nn.Module) -> int | None:
+    """Tokens per batch that keep the widest recurrent layer's gate inputs within ``GATE_FLOATS``; None when the
+    model has no recurrent layer torch names (``mode`` and ``hidden_size``: nn.LSTM/GRU/RNN and their int8 forms)."""
+    gates = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+    widths = [gates.get(getattr(m, "mode", ""), 0) * m.hidden_size * (2 if getattr(m, "bidirectional", False) else 1)
+              for m in module.modules() if hasattr(m, "hidden_size") and hasattr(m, "mode")]
+    width = max(widths, default=0)
+    return max(512, GATE_FLOATS // width) if width else None
+
+
+def length_batches(order: Sequence[int], lengths: Sequence[int], batch_size: int, budget: int | None) -> list[list[int]]:
+    """``order`` (indices sorted by length) cut into batches of at most ``batch_size`` texts and, with a budget,
+    at most ``budget`` tokens counted as texts x the longest one (what the padded batch holds)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        if current and (len(current) >= batch_size or (budget and (len(current) + 1) * lengths[index] > budget)):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
 def token_ids(model: LoadedModel, texts: Sequence[str]) -> list[list[int]]:
     """Token ids of many texts, without the character offsets batch output never shows (see ``ids_batch``)."""
     return model.tokenizer.ids_batch(texts)
@@ -82,7 +116,7 @@ def classify(model: LoadedModel, ids: Sequence[Sequence[int]], batch_size: int,
     if not pieces:
         return [None] * len(ids), lengths
     order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
-    batches = length_batches(order, [len(p) for p in pieces], batch_size, model.token_budget)
+    batches = length_batches(order, [len(p) for p in pieces], batch_size, token_budget(model.module))
 
     def run(batch: list[int]) -> tuple[list[int], torch.Tensor]:
         return batch, model.probabilities([pieces[i] for i in batch], len(batch))

@@ -485,7 +485,7 @@ def test_jsonl_fields_first_seen_late_are_reported(engine, tmp_path):
 
 
 def test_batches_keep_to_a_token_budget():
-    from sentido.engine.inference import length_batches, token_budget
+    from sentido.engine.batch.analysis import length_batches, token_budget
 
     lengths = [5, 5, 5, 100, 100, 100, 300]
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
