@@ -209,6 +209,8 @@ def _initial_model(args, task: str, labels: list[str] | None = None):
     """The module and tokenizer of ``--init-from``, ready to train (fp32, on the CPU until the trainer moves it)."""
     from sentido.engine.evaluation import load_model
 
+    if ("/" in args.init_from or "\\" in args.init_from) and not Path(args.init_from).exists():
+        raise InputError(f"--init-from {args.init_from}: no such plugin folder or .zip")
     start = load_model(args.init_from, "cpu", plugin_paths=getattr(args, "plugin_path", None) or ())
     if start.task != task:
         raise InputError(f"--init-from {args.init_from}: it is a {start.task} model; this trains a {task} model")

@@ -362,7 +362,7 @@ def test_language_model_averaging_validates_the_mean_and_resumes_exactly(tmp_pat
 
     kept = math.exp(lm_loss_on(straight.module, stream[:200], torch.device("cpu")))
     assert kept == pytest.approx(straight.best_metric, rel=1e-5)
-    steps = len(straight.history) and straight.steps // 3
+    steps = straight.steps // len(straight.history)  # per epoch
 
     class CancelAt:  # cancelled at a step between two checkpoints (every 4 steps): the state and mean are saved then
         checks = 0
@@ -404,6 +404,9 @@ def test_init_from_continues_a_model_and_checks_it_fits(tmp_path, capsys):
     assert main(["train", "next-word", "--arch", "lstm", "--data", str(data), "--init-from", str(first),
                  "--out", str(tmp_path / "z"), "--threads", "1"]) == 1
     assert "it is a classification model" in capsys.readouterr().err
+    assert main(["train", "sentiment", "--arch", "lstm", "--data", str(data), "--init-from", str(tmp_path / "nope"),
+                 "--out", str(tmp_path / "w"), "--threads", "1"]) == 1
+    assert "no such plugin folder" in capsys.readouterr().err
 
 
 def test_training_files_are_opened_like_batch_inputs(tmp_path, capsys):
