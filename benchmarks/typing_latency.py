@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", choices=["auto", "shipped", "standin", "tiny"], default="auto")
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--keystrokes", type=int, default=150)
+    parser.add_argument("--paragraph-words", type=int, default=0,
+                        help="break the text into paragraphs of this many words (default: one paragraph)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         from sentido.engine.api import Engine
 
         paths, sentiment, lm, described = choose_models(args.models, Path(tmp))
-        base = " ".join(corpus_words(args.words))
+        words = corpus_words(args.words)
+        step = args.paragraph_words or len(words) or 1
+        base = "\n\n".join(" ".join(words[i:i + step]) for i in range(0, len(words), step))
         from sentido.desktop.facade import INTERACTIVE_THREADS
 
         engine = Engine("cpu", plugin_paths=paths, threads=INTERACTIVE_THREADS)  # as the window runs it
@@ -205,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"Keystroke-to-result latency, typing at the end of a {args.words}-word text")
+        shape = f" in paragraphs of {args.paragraph_words} words" if args.paragraph_words else " (one paragraph)"
+        print(f"Keystroke-to-result latency, typing at the end of a {args.words}-word text{shape}")
         print(f"machine: {result['machine']}")
         print(f"models:  {described}: {sentiment} + {lm} (top-5 next words)")
         rows = [("engine", result["engine"]), ("  cpu", result["engine"]["cpu"]), ("window", result["window"])]
