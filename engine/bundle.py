@@ -80,6 +80,11 @@ def load_weights(module: nn.Module, path: Path) -> None:
     ) + shapes
     if problems:
         raise BundleError(f"{path}: weights do not match the architecture: " + "; ".join(problems), path=path)
+    # NaN or Inf weights would print "nan%" and write bare NaN into JSON: refuse them at load, naming the tensors.
+    broken = sorted(n for n, t in found.items() if t.is_floating_point() and not bool(torch.isfinite(t).all()))
+    if broken:
+        raise BundleError(f"{path}: weights hold NaN or infinite values ({', '.join(broken[:5])}"
+                          f"{', ...' if len(broken) > 5 else ''}); the bundle is damaged", path=path)
     with torch.no_grad():
         for name, tensor in expected.items():
             tensor.copy_(found[name].to(tensor.dtype))

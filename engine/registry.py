@@ -446,3 +446,31 @@ class Registry:
         arch.cls = cls
         return cls
 
+
+
+def uninstall_plugin(name: str) -> Path:
+    """Delete the installed plugin ``name`` from the user's plugin folder and revoke its trust; returns its folder.
+
+    Only a plugin folder directly inside the user plugin folder, holding a ``plugin.toml``, is ever deleted:
+    ``name`` is a plugin's name, never a path (``../other``, ``/home``, a link out of the folder are refused), and
+    built-in and shipped plugins cannot be removed."""
+    from sentido.engine.manifest import _NAME
+
+    folder = paths.user_plugin_dir()
+    if not isinstance(name, str) or not _NAME.match(name) or name in {".", ".."}:
+        raise PluginError(f"{name!r} is not a plugin name; `plugins remove` takes the name `plugins list` shows, "
+                          "never a path")
+    target = folder / name
+    if not target.exists():
+        registry = Registry.discover()
+        match = [p for p in registry.plugins if p.name == name and p.root and p.root.parent == folder]
+        if not match:
+            raise PluginError(f"no installed plugin named {name!r} in {folder} "
+                              "(built-in and shipped plugins cannot be removed)")
+        target = match[0].root
+    if target.is_symlink() or target.resolve().parent != folder.resolve() or not (target / MANIFEST_NAME).is_file():
+        raise PluginError(f"{target} is not an installed plugin folder (no plugin.toml directly inside "
+                          f"{folder}); nothing was removed")
+    TrustStore().revoke(target)
+    shutil.rmtree(target)
+    return target
