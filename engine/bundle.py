@@ -90,9 +90,19 @@ def load_weights(module: nn.Module, path: Path) -> None:
             tensor.copy_(found[name].to(tensor.dtype))
 
 
+MAX_CONFIG_INT = 1 << 14  # 16,384 units or layers: far above any recurrent model this engine runs
+
+
 def instantiate(registry, spec, vocab_size: int) -> nn.Module:
     cls = registry.architecture_class(spec.architecture)
     values = {k: v for k, v in spec.config.items() if k not in ENGINE_FILLED}
+    # A size in the config is allocated before the weights are read: cap it, so a hostile manifest cannot ask for
+    # terabytes (the largest shipped model uses 512; see docs/security.md).
+    huge = [f"{k} = {v}" for k, v in values.items()
+            if isinstance(v, int) and not isinstance(v, bool) and not -MAX_CONFIG_INT <= v <= MAX_CONFIG_INT]
+    if huge:
+        raise BundleError(f"model {spec.name!r}: [models.config] value(s) too large: {', '.join(huge)} "
+                          f"(at most {MAX_CONFIG_INT})")
     values.update(task=spec.task, vocab_size=vocab_size, num_labels=len(spec.labels))
     try:
         config = build_config(cls.config_class, values)

@@ -50,3 +50,18 @@ def test_next_words_reads_only_the_end_of_a_huge_text(tmp_path):
 def test_continue_limits_are_clear_errors(tmp_path, options, message):
     with pytest.raises(InputError, match=message):
         _engine(tmp_path, "language-model").continue_text("the film", model="m", **options)
+
+
+@pytest.mark.parametrize("size", [10**12, 2**63 - 1, 10**6])
+def test_a_giant_config_is_refused_before_allocating(tmp_path, size):
+    from sentido.engine.errors import BundleError
+
+    bundle = save_tiny(tmp_path, "lstm", "classification", name="m")
+    text = (bundle / "plugin.toml").read_text()
+    assert "hidden_size = " in text
+    import re
+
+    (bundle / "plugin.toml").write_text(re.sub(r"hidden_size = \d+", f"hidden_size = {size}", text))
+    engine = Engine(device="cpu", registry=Registry.discover([bundle], shipped=False, user=False))
+    with pytest.raises(BundleError, match="too large"):
+        engine.load("m")
