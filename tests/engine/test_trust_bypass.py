@@ -126,3 +126,16 @@ def test_metrics_must_be_finite(tmp_path, value):
     (bundle / "plugin.toml").write_text(text.replace("accuracy = 0.5", f"accuracy = {value}"))
     with pytest.raises(ManifestError, match="finite"):
         read_manifest(bundle)
+
+
+def test_a_path_model_claiming_perfect_accuracy_is_not_made_the_default(tmp_path):
+    from sentido.engine.api import Engine
+    from tests.helpers import save_tiny
+
+    bundle = save_tiny(tmp_path, "lstm", "classification", name="boastful")
+    text = (bundle / "plugin.toml").read_text()
+    (bundle / "plugin.toml").write_text(text.replace("accuracy = 0.5", "accuracy = 1.0"))
+    with_shipped = Engine(device="cpu", registry=Registry.discover([bundle], shipped=True, user=False))
+    assert with_shipped.default_model("classification") != "boastful"
+    alone = Engine(device="cpu", registry=Registry.discover([bundle], shipped=False, user=False))
+    assert alone.default_model("classification") == "boastful"  # nothing else does the task
