@@ -20,7 +20,7 @@ from sentido.engine.bundle import load_bundle
 from sentido.engine.device import DeviceChoice, choose_device
 from sentido.engine.errors import InputError, PluginError
 from sentido.engine.inference import Analysis, Continuation, IncrementalSession, LoadedModel, WordCandidate
-from sentido.engine.registry import ModelEntry, Plugin, Registry
+from sentido.engine.registry import BUILTIN, PACKAGE, SHIPPED, ModelEntry, Plugin, Registry
 
 TASK_ALIASES = {"sentiment": "classification", "classification": "classification",
                 "next-word": "language-model", "language-model": "language-model"}
@@ -84,7 +84,11 @@ class Engine:
         if task == "classification":  # analyze means sentiment: prefer polarity models over, say, emotions
             polar = [m for m in preferred if {"negative", "positive"} <= {label.lower() for label in m.spec.labels}]
             preferred = polar or preferred
-        return max(preferred, key=lambda m: (_better(m), m.name)).name
+        # A manifest's metrics are the plugin's own claim: they rank models shipped with Sentido or installed as a
+        # package, but never put a model from the user's plugin folder or a path ahead of those. Such a model is the
+        # default only when nothing else does the task (or when the user names it with --model).
+        vetted = [m for m in preferred if m.plugin.source in (BUILTIN, PACKAGE, SHIPPED)]
+        return max(vetted or preferred, key=lambda m: (_better(m), m.name)).name
 
     # -- loading --------------------------------------------------------------------------------------------
     def load(self, name: str | None = None, task: str = "classification") -> LoadedModel:

@@ -80,14 +80,29 @@ def load_weights(module: nn.Module, path: Path) -> None:
     ) + shapes
     if problems:
         raise BundleError(f"{path}: weights do not match the architecture: " + "; ".join(problems), path=path)
+    # NaN or Inf weights would print "nan%" and write bare NaN into JSON: refuse them at load, naming the tensors.
+    broken = sorted(n for n, t in found.items() if t.is_floating_point() and not bool(torch.isfinite(t).all()))
+    if broken:
+        raise BundleError(f"{path}: weights hold NaN or infinite values ({', '.join(broken[:5])}"
+                          f"{', ...' if len(broken) > 5 else ''}); the bundle is damaged", path=path)
     with torch.no_grad():
         for name, tensor in expected.items():
             tensor.copy_(found[name].to(tensor.dtype))
 
 
+MAX_CONFIG_INT = 1 << 14  # 16,384 units or layers: far above any recurrent model this engine runs
+
+
 def instantiate(registry, spec, vocab_size: int) -> nn.Module:
     cls = registry.architecture_class(spec.architecture)
     values = {k: v for k, v in spec.config.items() if k not in ENGINE_FILLED}
+    # A size in the config is allocated before the weights are read: cap it, so a hostile manifest cannot ask for
+    # terabytes (the largest shipped model uses 512; see docs/security.md).
+    huge = [f"{k} = {v}" for k, v in values.items()
+            if isinstance(v, int) and not isinstance(v, bool) and not -MAX_CONFIG_INT <= v <= MAX_CONFIG_INT]
+    if huge:
+        raise BundleError(f"model {spec.name!r}: [models.config] value(s) too large: {', '.join(huge)} "
+                          f"(at most {MAX_CONFIG_INT})")
     values.update(task=spec.task, vocab_size=vocab_size, num_labels=len(spec.labels))
     try:
         config = build_config(cls.config_class, values)

@@ -17,6 +17,23 @@ from sentido.engine.manifest import ModelSpec
 from sentido.engine.tokenization import TextTokenizer, Token
 
 
+# Limits that keep one request's memory bounded whatever it asks for (docs/security.md lists them all).
+MAX_BEAM_WIDTH = 64
+MAX_CONTINUATION_WORDS = 200
+MAX_SUGGESTIONS = 100
+CONTEXT_CHARS = 20_000  # a language model reads only the end of a text: the next word depends on the last ones
+
+
+def context_tail(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """The last ``limit`` characters of ``text``, cut at a whitespace so no word is split (the whole text when
+    shorter): what next-word prediction and continuation read, so a 10 MB text costs what 20,000 characters do."""
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    cut = next((i for i, ch in enumerate(tail) if ch.isspace()), 0)
+    return tail[cut:]
+
+
 @dataclass
 class Analysis:
     """One text's sentiment (or other label): ``label`` is ``None`` for a text with no tokens."""
@@ -143,9 +160,20 @@ class LoadedModel:
     def analyze(self, texts: Sequence[str], batch_size: int = 64) -> list[Analysis]:
         if isinstance(texts, str):
             raise InputError("analyze() takes a list of texts; wrap a single text in a list")
+        for text in texts:
+            if not isinstance(text, str):
+                raise InputError(f"analyze() takes texts (str); got a {type(text).__name__}")
         encoded = self.tokenizer.encode_batch(list(texts))
         nonempty = [i for i, e in enumerate(encoded) if e.ids]
-        probs = self.probabilities([encoded[i].ids for i in nonempty], batch_size) if nonempty else None
+        window = self.spec.max_length
+        if any(len(encoded[i].ids) > window for i in nonempty):
+            # The same window rule as batch analysis (one rule, one score per text, memory bounded by the window).
+            from sentido.engine.batch.analysis import classify
+
+            combined, _ = classify(self, [encoded[i].ids for i in nonempty], batch_size)
+            probs = torch.stack(combined) if combined else None
+        else:
+            probs = self.probabilities([encoded[i].ids for i in nonempty], batch_size) if nonempty else None
         row = {i: n for n, i in enumerate(nonempty)}
         return [
             self.make_analysis(text, enc.tokens, probs[row[i]] if i in row else None)
@@ -172,9 +200,9 @@ class LoadedModel:
 
     def next_words(self, text: str, k: int = 5) -> list[WordCandidate]:
         self._require("language-model")
-        if k < 1:
-            raise InputError("k must be at least 1")
-        return self._candidates(self.last_logits(self.tokenizer.encode(text).ids), k)
+        if not 1 <= k <= MAX_SUGGESTIONS:
+            raise InputError(f"k must be between 1 and {MAX_SUGGESTIONS}")
+        return self._candidates(self.last_logits(self.tokenizer.encode(context_tail(text)).ids), k)
 
     @torch.inference_mode()
     def continue_text(
@@ -198,12 +226,16 @@ class LoadedModel:
         self._require("language-model")
         if strategy not in ("beam", "greedy", "sample"):
             raise InputError(f"unknown strategy {strategy!r}; valid: beam, greedy, sample")
-        if beam_width < 1 or max_words < 1:
-            raise InputError("beam width and length must be at least 1")
-        if temperature <= 0:
-            raise InputError("temperature must be > 0")
+        if not 1 <= beam_width <= MAX_BEAM_WIDTH:
+            raise InputError(f"beam width must be between 1 and {MAX_BEAM_WIDTH}")
+        if not 1 <= max_words <= MAX_CONTINUATION_WORDS:
+            raise InputError(f"length must be between 1 and {MAX_CONTINUATION_WORDS} words")
+        if not (temperature > 0 and math.isfinite(temperature)):
+            raise InputError("temperature must be a finite number > 0")
+        if seed is not None and not 0 <= seed < 2**63:
+            raise InputError("seed must be a whole number from 0 to 2**63 - 1")
         runner = _LMRunner(self)
-        logits, state = runner.start(self.tokenizer.encode(text).ids)
+        logits, state = runner.start(self.tokenizer.encode(context_tail(text)).ids)
         if strategy == "sample":
             return self._sample(runner, logits, state, max_words, temperature, top_k, num_results or beam_width, seed)
         width = 1 if strategy == "greedy" else beam_width

@@ -7,6 +7,7 @@ model card). Every error names the file, the field, the value found and what is 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sentido.engine.errors import ManifestError
 
 MANIFEST_NAME = "plugin.toml"
+MAX_MANIFEST_BYTES = 1 << 20  # a manifest is a few KB; a bigger one is not read
 API_VERSION = 1
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -143,6 +145,14 @@ class ModelSpec(_Strict):
             raise ValueError("scores must lie in [-1, 1]; out of range: " + ", ".join(f"{k} = {value[k]}" for k in bad))
         return value
 
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, v in value.items() if not math.isfinite(v)]
+        if bad:
+            raise ValueError("metrics must be finite numbers; not finite: " + ", ".join(f"{k} = {value[k]}" for k in bad))
+        return value
+
     @model_validator(mode="after")
     def _labels(self) -> "ModelSpec":
         if self.task == "classification":
@@ -198,6 +208,8 @@ def _describe(error: dict[str, Any]) -> str:
 def parse_manifest(data: dict[str, Any], path: Path | str) -> Manifest:
     try:
         return Manifest.model_validate(data)
+    except RecursionError:
+        raise ManifestError(path, ["manifest: nested too deeply"]) from None
     except ValidationError as exc:
         name = data.get("plugin", {}).get("name") if isinstance(data.get("plugin"), dict) else None
         raise ManifestError(path, [_describe(e) for e in exc.errors()], plugin=name) from None
@@ -209,11 +221,17 @@ def read_manifest(root: Path) -> Manifest:
     if not path.is_file():
         raise ManifestError(path, [f"no {MANIFEST_NAME} in {root}"])
     try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ManifestError(path, [f"larger than {MAX_MANIFEST_BYTES >> 10} KB; a manifest is a few KB of TOML"])
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ManifestError(path, ["file is not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(path, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ManifestError(path, ["not valid TOML: nested too deeply"]) from None
+    except OSError as exc:
+        raise ManifestError(path, [f"cannot be read ({exc.strerror or exc})"]) from None
     manifest = parse_manifest(data, path)
     missing = []
     for index, model in enumerate(manifest.models):

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.machinery
 import importlib.metadata
 import importlib.resources
-import importlib.util
 import json
-import re
+import os
 import shutil
-import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,11 +22,13 @@ from pathlib import Path
 from sentido.engine import paths
 from sentido.engine.errors import ManifestError, PluginError, SentidoError, TrustError
 from sentido.engine.manifest import MANIFEST_NAME, ArchitectureSpec, Manifest, ModelSpec, read_manifest
-from sentido.engine.trust import TrustStore
+from sentido.engine.trust import TrustStore, import_from_snapshot, snapshot
 
 ENTRY_POINT_GROUP = "sentido.plugins"
 BUILTIN, PACKAGE, SHIPPED, USER, PATH = "built-in", "package", "shipped", "user", "path"
-MAX_ZIP_BYTES = 1 << 30  # refuse archives that unpack to more than 1 GiB (zip bombs)
+MAX_ZIP_BYTES = 1 << 30  # refuse archives that unpack to more than 1 GiB (zip bombs) ...
+MAX_ZIP_RATIO = 50  # ... or to more than 50 times their own size
+MAX_ZIP_MEMBERS = 10_000
 
 
 def format_size(size: float) -> str:
@@ -156,31 +155,90 @@ def validate_plugin(path: Path | str) -> tuple[Path | None, Manifest | None, lis
         return None, None, [f"{path}: {exc.strerror or exc}"]
 
 
+def _stream_digest(archive: Path) -> str:
+    digest = hashlib.sha256()
+    with archive.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:24]
+
+
+def zip_limit(archive_size: int) -> int:
+    """Most bytes a plugin archive may unpack to: ``MAX_ZIP_BYTES``, and at most ``MAX_ZIP_RATIO`` times its own size
+    (weights barely compress; a 1 MB archive that unpacks to 1 GB is a bomb)."""
+    return min(MAX_ZIP_BYTES, MAX_ZIP_RATIO * archive_size + (1 << 20))
+
+
 def extract_zip(archive: Path) -> Path:
-    """Unpack a plugin ``.zip`` safely into the cache and return the folder holding its ``plugin.toml``."""
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:24]
+    """Unpack a plugin ``.zip`` safely into the cache and return the folder holding its ``plugin.toml``.
+
+    Every failure (corrupt, encrypted, an unsupported compression method, a bomb, a full disk) is a ``PluginError``
+    and leaves nothing behind: the archive is unpacked into a staging folder, counting the bytes actually written,
+    and renamed into place only when complete."""
+    try:
+        digest = _stream_digest(archive)
+    except OSError as exc:
+        raise PluginError(f"{archive}: cannot read ({exc.strerror or exc})", path=archive) from None
     target = paths.cache_dir() / "zips" / digest
     if not (target / ".complete").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_name(f".{digest}.partial")
+        shutil.rmtree(staging, ignore_errors=True)
         try:
-            with zipfile.ZipFile(archive) as zf:
-                members = zf.infolist()
-                if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-                    raise PluginError(f"{archive}: archive unpacks to more than 1 GiB; refused", path=archive)
-                for member in members:
-                    name = Path(member.filename)
-                    if name.is_absolute() or ".." in name.parts or (member.external_attr >> 16) & 0o170000 == 0o120000:
-                        raise PluginError(f"{archive}: unsafe entry {member.filename!r} (absolute, '..' or a link)", path=archive)
-                shutil.rmtree(target, ignore_errors=True)
-                zf.extractall(target)
-        except zipfile.BadZipFile as exc:
-            raise PluginError(f"{archive}: not a valid .zip archive ({exc})", path=archive) from None
-        (target / ".complete").touch()
+            _unpack(archive, staging)
+            (staging / ".complete").touch()
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(staging, target)
+        except PluginError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        except Exception as exc:  # zipfile raises RuntimeError (encrypted), NotImplementedError, zlib.error, ...
+            shutil.rmtree(staging, ignore_errors=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            raise PluginError(f"{archive}: cannot unpack the archive ({reason})", path=archive) from None
     if (target / MANIFEST_NAME).is_file():
         return target
     candidates = [p.parent for p in target.glob(f"*/{MANIFEST_NAME}")]
     if len(candidates) != 1:
         raise PluginError(f"{archive}: the archive must hold one plugin.toml at its top or in one folder", path=archive)
     return candidates[0]
+
+
+def _unpack(archive: Path, staging: Path) -> None:
+    limit = zip_limit(archive.stat().st_size)
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise PluginError(f"{archive}: not a valid .zip archive ({exc})", path=archive) from None
+    with zf:
+        members = zf.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise PluginError(f"{archive}: more than {MAX_ZIP_MEMBERS} entries; refused", path=archive)
+        if sum(m.file_size for m in members) > limit:
+            raise PluginError(f"{archive}: archive unpacks to more than {format_size(limit)}; refused", path=archive)
+        for member in members:
+            name = Path(member.filename)
+            kind = (member.external_attr >> 16) & 0o170000
+            if name.is_absolute() or ".." in name.parts or kind not in (0, 0o100000, 0o040000):
+                raise PluginError(f"{archive}: unsafe entry {member.filename!r} (absolute, '..', a link or a device)",
+                                  path=archive)
+            if member.flag_bits & 0x1:
+                raise PluginError(f"{archive}: entry {member.filename!r} is encrypted; Sentido reads plain archives only",
+                                  path=archive)
+        written = 0
+        for member in members:
+            destination = staging / member.filename
+            if member.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as source, open(destination, "wb") as out:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    written += len(block)
+                    if written > limit:  # the sizes in the archive's directory may lie
+                        raise PluginError(f"{archive}: archive unpacks to more than {format_size(limit)}; refused",
+                                          path=archive)
+                    out.write(block)
 
 
 def _load_folder(root: Path, source: str, trust: TrustStore, package: str | None = None) -> Plugin:
@@ -203,8 +261,10 @@ def _from_path(path: Path, source: str, trust: TrustStore) -> Plugin:
     if path.suffix.lower() == ".zip" and path.is_file():
         try:
             root = extract_zip(path)
-        except (SentidoError, OSError) as exc:
-            return Plugin(root=None, source=source, error=str(exc), fallback_name=path.stem)
+        except SentidoError as exc:
+            return Plugin(root=path, source=source, error=str(exc), fallback_name=path.stem)
+        except Exception as exc:  # discovery never raises
+            return Plugin(root=path, source=source, error=f"{path}: {type(exc).__name__}: {exc}", fallback_name=path.stem)
         plugin = _load_folder(root, source, trust)
         plugin.fallback_name = path.stem
         return plugin
@@ -224,10 +284,19 @@ def _discover_entry_points(trust: TrustStore) -> Iterator[Plugin]:
 
 
 def _folders_with_manifests(folder: Path) -> Iterator[Path]:
-    if folder.is_dir():
-        for child in sorted(folder.iterdir()):
-            if child.is_dir() and (child / MANIFEST_NAME).is_file() or child.suffix.lower() == ".zip":
+    """Plugin folders and archives in ``folder``; hidden entries (an install's ``.NAME.partial`` staging) are not."""
+    try:
+        children = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        try:
+            if child.is_dir() and (child / MANIFEST_NAME).is_file() or child.suffix.lower() == ".zip" and child.is_file():
                 yield child
+        except OSError:
+            continue
 
 
 class Registry:
@@ -345,7 +414,14 @@ class Registry:
             return arch.cls
         plugin, spec = arch.plugin, arch.spec
         assert plugin is not None and spec is not None
-        if plugin.needs_trust and not self.trust.is_trusted(plugin.root):
+        taken = None
+        if plugin.package is None:
+            try:  # one read of the folder, both hashed and imported from: nothing can be swapped in between
+                taken = self.trust.verified_snapshot(plugin.root) if plugin.needs_trust else snapshot(plugin.root)
+            except TrustError as exc:
+                plugin.trusted = False
+                raise TrustError(f"plugin {plugin.name!r}: {exc}", plugin=plugin.name, path=plugin.root) from None
+        if plugin.needs_trust and taken is None:
             plugin.trusted = False
             raise TrustError(
                 f"plugin {plugin.name!r} carries Python code ({plugin.root}) that has not been trusted, or changed "
@@ -355,7 +431,7 @@ class Registry:
             )
         module_name, attr = spec.entry.split(":")
         try:
-            module = self._import(plugin, module_name)
+            module = importlib.import_module(module_name) if taken is None else import_from_snapshot(plugin.name, taken, module_name)
             cls = getattr(module, attr)
         except Exception as exc:
             raise PluginError(
@@ -370,15 +446,31 @@ class Registry:
         arch.cls = cls
         return cls
 
-    @staticmethod
-    def _import(plugin: Plugin, module_name: str):
-        if plugin.package is not None:
-            return importlib.import_module(module_name)
-        # Code from a folder imports as a private package named after the plugin, so two plugins' model.py
-        # files never collide and nothing is added to sys.path.
-        package = "_sentido_plugin_" + re.sub(r"\W", "_", plugin.name)
-        if package not in sys.modules:
-            spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
-            spec.submodule_search_locations = [str(plugin.root)]
-            sys.modules[package] = importlib.util.module_from_spec(spec)
-        return importlib.import_module(f"{package}.{module_name}")
+
+
+def uninstall_plugin(name: str) -> Path:
+    """Delete the installed plugin ``name`` from the user's plugin folder and revoke its trust; returns its folder.
+
+    Only a plugin folder directly inside the user plugin folder, holding a ``plugin.toml``, is ever deleted:
+    ``name`` is a plugin's name, never a path (``../other``, ``/home``, a link out of the folder are refused), and
+    built-in and shipped plugins cannot be removed."""
+    from sentido.engine.manifest import _NAME
+
+    folder = paths.user_plugin_dir()
+    if not isinstance(name, str) or not _NAME.match(name) or name in {".", ".."}:
+        raise PluginError(f"{name!r} is not a plugin name; `plugins remove` takes the name `plugins list` shows, "
+                          "never a path")
+    target = folder / name
+    if not target.exists():
+        registry = Registry.discover()
+        match = [p for p in registry.plugins if p.name == name and p.root and p.root.parent == folder]
+        if not match:
+            raise PluginError(f"no installed plugin named {name!r} in {folder} "
+                              "(built-in and shipped plugins cannot be removed)")
+        target = match[0].root
+    if target.is_symlink() or target.resolve().parent != folder.resolve() or not (target / MANIFEST_NAME).is_file():
+        raise PluginError(f"{target} is not an installed plugin folder (no plugin.toml directly inside "
+                          f"{folder}); nothing was removed")
+    TrustStore().revoke(target)
+    shutil.rmtree(target)
+    return target

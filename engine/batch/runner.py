@@ -417,6 +417,25 @@ def _is_own_output(path: Path, output: Path) -> bool:
     return path.name in own | {errors, errors + ".partial"}
 
 
+def _check_output(inputs: Sequence[str | Path], output: Path) -> None:
+    """Refuse, before anything is read or written, an output that would destroy an input or cannot be written."""
+    if output.is_dir():
+        raise InputError(f"the output {output} is a folder; name a file such as {output / 'results.csv'}")
+    if not output.parent.is_dir():
+        raise InputError(f"the output's folder {output.parent} does not exist")
+    for given in inputs:
+        if str(given) == "-":
+            continue
+        path = Path(given)
+        try:
+            same = path.exists() and output.exists() and path.samefile(output)
+        except OSError:
+            same = False
+        if same or path.absolute() == output:
+            raise InputError(f"the output {output} is also an input; the results would replace it. "
+                             "Name another output file")
+
+
 def run_batch(
     inputs: Sequence[str | Path],
     models: Sequence[str],
@@ -441,6 +460,7 @@ def run_batch(
     if options.threads is not None and options.threads < 1:
         raise InputError("threads must be at least 1")
     output = Path(output).absolute()
+    _check_output(inputs, output)
     files = [p for p in list_inputs(inputs, options.recursive) if not _is_own_output(p, output)]
     if not files:
         raise InputError(f"no input files found in {', '.join(map(str, inputs)) or '(nothing given)'}")

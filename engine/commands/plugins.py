@@ -138,17 +138,9 @@ def cmd_install(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from sentido.engine.trust import TrustStore
+    from sentido.engine.registry import uninstall_plugin
 
-    target = paths.user_plugin_dir() / args.name
-    registry = Registry.discover()
-    if not target.exists():
-        match = [p for p in registry.plugins if p.name == args.name and p.root and p.root.parent == paths.user_plugin_dir()]
-        if not match:
-            raise PluginError(f"no installed plugin named {args.name!r} in {paths.user_plugin_dir()} (built-in and shipped plugins cannot be removed)")
-        target = match[0].root
-    TrustStore().revoke(target)
-    shutil.rmtree(target)
+    target = uninstall_plugin(args.name)
     _print(args, {"removed": args.name, "path": str(target)}, [f"removed {args.name} ({target})"])
     return 0
 
