@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("SENTIDO_DATA", ROOT.parent / "shared" / "data"))
-RUNS = ROOT / "runs"
+RUNS = Path(os.environ.get("SENTIDO_RUNS", ROOT / "runs"))
 PREPARED = RUNS / "data"
 MODELS = ROOT / "resources" / "models"
 SENTIDO = str(Path(sys.executable).with_name("sentido"))
@@ -34,6 +34,9 @@ IMDB_HELDOUT = PREPARED / "imdb-heldout.csv.gz"
 EN_TRAIN = PREPARED / "sentiment-en-train.csv.gz"
 ES_TRAIN = PREPARED / "muchocine-train.csv.gz"
 ES_TEST = PREPARED / "muchocine-test.csv.gz"
+ES_LM_TRAIN = PREPARED / "nextword-es-train.txt.gz"
+ES_LM_VALID = PREPARED / "nextword-es-valid.txt"
+ES_LM_REVIEWS_TEST = PREPARED / "muchocine-test.txt"
 W2V_EN = RUNS / "w2v-imdb"
 W2V_ES = RUNS / "w2v-muchocine"
 
@@ -66,6 +69,35 @@ def prepare_data() -> None:
         _write_csv(ES_TRAIN, ((es.texts[i], es.labels[i]) for i in train_idx))
         _write_csv(ES_TEST, ((es.texts[i], es.labels[i]) for i in test_idx))
 
+    if not (ES_LM_TRAIN.is_file() and ES_LM_VALID.is_file() and ES_LM_REVIEWS_TEST.is_file()):
+        _prepare_spanish_lm()
+
+
+def _spanish_side(path: Path) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(rows)  # header: es, en
+        return [row[0] for row in rows if row and row[0].strip()]
+
+
+def _paragraphs(texts) -> list[str]:
+    return [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+
+
+def _prepare_spanish_lm() -> None:
+    """Spanish next-word text: the Spanish side of spa-eng train plus the MuchoCine *training* reviews (one paragraph
+    a line); validation: the Spanish side of spa-eng valid; the held-out MuchoCine reviews are a second test set."""
+    from sentido.engine.datasets import read_labelled
+
+    lines = _spanish_side(DATA / "spa-eng" / "train.tsv.gz") + _paragraphs(read_labelled(ES_TRAIN).texts)
+    temp = ES_LM_TRAIN.with_suffix(".tmp")
+    with gzip.open(temp, "wt", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in lines)
+    os.replace(temp, ES_LM_TRAIN)
+    ES_LM_VALID.write_text("".join(f"{line}\n" for line in _spanish_side(DATA / "spa-eng" / "valid.tsv.gz")), encoding="utf-8")
+    ES_LM_REVIEWS_TEST.write_text("".join(f"{line}\n" for line in _paragraphs(read_labelled(ES_TEST).texts)),
+                                  encoding="utf-8")
+
 
 def vectors_command(out: Path, *corpus: Path) -> list[str]:
     return [SENTIDO, "embeddings", "train", *map(str, corpus), "--out", str(out), "--dim", "100", "--min-count", "3",
@@ -85,6 +117,9 @@ LM_COMMON = [
     "--batch-size", "64", "--lr", "2e-3", "--epoch-lr-decay", "0.7", "--clip", "0.5", "--language", "en",
     "--average-final",
 ]
+
+TWEETS = DATA / "tweeteval-sentiment"
+THREE_CLASS_SCORES = "negative=-1,neutral=0,positive=1"
 
 RECIPES: dict[str, list[str]] = {
     # The next-word LSTM trains in two stages: 80 minutes from scratch with a decaying learning rate, then a warm
@@ -122,9 +157,27 @@ RECIPES: dict[str, list[str]] = {
                           "--batch-size", "32", "--vocab-size", "20000", "--language", "es",
                           "--description", "Spanish film-review sentiment (negative/positive) from MuchoCine "
                                            "(1-2 stars negative, 4-5 positive, 3 dropped)."],
+    "nextword-es-lstm": ["next-word", "--arch", "lstm", "--data", str(ES_LM_TRAIN), "--valid", str(ES_LM_VALID),
+                         "--eval", f"muchocine-test={ES_LM_REVIEWS_TEST}", "--vocab-size", "30000",
+                         "--min-frequency", "3", "--embedding-dim", "200", "--hidden-size", "256",
+                         "--adaptive-cutoffs", "2000,10000", "--dropout", "0.3", "--embedding-dropout", "0.1",
+                         "--bptt", "35", "--batch-size", "64", "--lr", "2e-3", "--epoch-lr-decay", "0.7", "--clip", "0.5",
+                         "--epochs", "4", "--max-minutes", "13", "--average-final", "--language", "es",
+                         "--description", "Spanish next-word LSTM trained on Tatoeba sentences (spa-eng) and "
+                                          "MuchoCine film reviews."],
+    # Three classes on tweets: the encoder (and tokenizer) of the movie-review LSTM, a fresh three-way output layer,
+    # fine-tuned on the TweetEval training tweets; measured on TweetEval's validation split (never trained on).
+    "sentiment-en-3class-lstm": ["sentiment", "--arch", "lstm", "--init-from", str(MODELS / "sentiment-en-lstm-large"),
+                                 "--data", str(TWEETS / "train.csv.gz"), "--valid-split", "0.1",
+                                 "--eval", f"tweeteval-validation={TWEETS / 'validation.csv.gz'}",
+                                 "--label-scores", THREE_CLASS_SCORES, "--epochs", "8", "--patience", "3",
+                                 "--batch-size", "32", "--lr", "1e-3", "--max-tokens", "400", "--average-final",
+                                 "--max-minutes", "15", "--language", "en",
+                                 "--description", "English sentiment in three classes (negative/neutral/positive), "
+                                                  "fine-tuned on tweets."],
 }
-NEEDS = {name: (W2V_ES if name.startswith("sentiment-es") else W2V_EN if "sentiment" in name or "emotion" in name else None)
-         for name in RECIPES}
+NEEDS = {name: next((Path(recipe[i + 1]) for i, a in enumerate(recipe) if a == "--embeddings"), None)
+         for name, recipe in RECIPES.items()}
 
 
 STAGES = {"nextword-en-lstm-base": RUNS / "models"}  # intermediate models, not shipped

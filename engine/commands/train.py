@@ -20,6 +20,7 @@ from sentido.engine.errors import InputError
 
 ARCHITECTURES = ("rnn", "lstm", "gru", "resnet_lstm")
 IDENTITY_SKIP = {"func", "resume", "out", "checkpoint", "threads", "epochs", "max_minutes", "patience", "debug", "init_from_card",
+                 "init_from_labels",
                  "device", "plugin_path", "command", "train_command", "half", "eval", "description", "name",
                  "average_final"}
 
@@ -102,6 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--valid-split", type=float, default=0.1, help="fraction of --data held out for validation")
     p.add_argument("--label-map", default="", help="rename/drop labels, e.g. '1=negative,2=negative,3=,4=positive'")
     p.add_argument("--max-tokens", type=int, default=400, help="train on the first and last N/2 tokens of longer texts")
+    p.add_argument("--label-scores", default="",
+                   help="signed value of each label for the sentiment score, e.g. 'negative=-1,neutral=0,positive=1'")
     _model_options(p, "classification")
     p.set_defaults(func=cmd_train_classifier)
     p = kinds.add_parser("next-word", aliases=["language-model"], help="a next-word language model")
@@ -163,6 +166,24 @@ def _parse_label_map(text: str) -> dict[str, str | None] | None:
     return mapping
 
 
+def _parse_label_scores(text: str, labels: list[str]) -> dict[str, float] | None:
+    if not text.strip():
+        return None
+    scores: dict[str, float] = {}
+    for item in text.split(","):
+        label, _, value = item.partition("=")
+        try:
+            scores[label.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--label-scores: {item!r} is not LABEL=NUMBER") from None
+    unknown = sorted(set(scores) - set(labels))
+    if unknown:
+        raise InputError(f"--label-scores: not labels of the data: {', '.join(unknown)}")
+    if any(not -1.0 <= v <= 1.0 for v in scores.values()):
+        raise InputError("--label-scores: scores must lie in [-1, 1]")
+    return scores
+
+
 def _parse_evals(values: list[str]) -> list[tuple[str, Path]]:
     out = []
     for value in values:
@@ -207,6 +228,9 @@ def _build_module(args, task: str, vocab_size: int, num_labels: int, embedding_d
 
 def _initial_model(args, task: str, labels: list[str] | None = None):
     """The module and tokenizer of ``--init-from``, ready to train (fp32, on the CPU until the trainer moves it)."""
+    import torch
+    from torch import nn
+
     from sentido.engine.evaluation import load_model
 
     if ("/" in args.init_from or "\\" in args.init_from) and not Path(args.init_from).exists():
@@ -216,10 +240,14 @@ def _initial_model(args, task: str, labels: list[str] | None = None):
         raise InputError(f"--init-from {args.init_from}: it is a {start.task} model; this trains a {task} model")
     if start.spec.architecture != args.arch:
         raise InputError(f"--init-from {args.init_from}: its architecture is {start.spec.architecture}, not --arch {args.arch}")
-    if labels is not None and list(start.labels) != list(labels):
+    new_head = labels is not None and list(start.labels) != list(labels)
+    if new_head and not isinstance(getattr(start.module, "classifier", None), nn.Linear):
         raise InputError(f"--init-from {args.init_from}: its labels ({', '.join(start.labels)}) differ from the "
-                         f"data's ({', '.join(labels)})")
-    print(f"starting from {start.name}: its tokenizer ({start.tokenizer.vocab_size:,} tokens) and weights", flush=True)
+                         f"data's ({', '.join(labels)}) and its output layer cannot be replaced")
+    print(f"starting from {start.name}: its tokenizer ({start.tokenizer.vocab_size:,} tokens) and weights"
+          + (f"; a fresh output layer for {', '.join(labels)} (it had {', '.join(start.labels)})" if new_head else ""),
+          flush=True)
+    args.init_from_labels = list(start.labels) if new_head else None
     from sentido.engine.registry import Registry, extract_zip
 
     root = Path(args.init_from)
@@ -230,6 +258,10 @@ def _initial_model(args, task: str, labels: list[str] | None = None):
     card = root / start.spec.card if getattr(start.spec, "card", None) else root / "README.md"
     args.init_from_card = card.read_text(encoding="utf-8") if card.is_file() else ""  # read now: --out may be root
     module = start.module.float().train()
+    if new_head:  # same encoder, a new classifier: transfer to another label set (e.g. adding a neutral class)
+        torch.manual_seed(args.seed)
+        module.classifier = nn.Linear(module.classifier.in_features, len(labels))
+        module.config.num_labels = len(labels)
     for p in module.parameters():
         p.requires_grad_(True)
     return module, start.tokenizer
@@ -367,7 +399,7 @@ def cmd_train_classifier(args) -> int:
                                             if mapping else read_labelled(p, args.text_column, args.label_column))
                                            for n, p in evals]
     common = dict(module=result.module, tokenizer=tokenizer, name=name, architecture=args.arch, language=args.language,
-                  labels=labels, description=args.description or f"{args.arch} text classifier ({', '.join(labels)})",
+                  labels=labels, label_scores=_parse_label_scores(args.label_scores, labels), description=args.description or f"{args.arch} text classifier ({', '.join(labels)})",
                   max_length=max(512, options.max_tokens))
 
     def measure(half: bool) -> dict[str, dict[str, Any]]:
@@ -586,7 +618,10 @@ def _tokenizer_words(args, vocab_size: int) -> str:
 def _start_line(args) -> str:
     if not getattr(args, "init_from", None):
         return ""
-    return (f"- **Started from:** `{args.init_from}`, its tokenizer and weights (fresh optimizer); how that model was "
+    head = getattr(args, "init_from_labels", None)
+    fresh = (f"; its output layer (labels {', '.join(head)}) replaced by a freshly initialised one for this model's "
+             "labels" if head else "")
+    return (f"- **Started from:** `{args.init_from}`, its tokenizer and weights (fresh optimizer){fresh}; how that model was "
             "trained is quoted at the end of this card\n")
 
 

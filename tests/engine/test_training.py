@@ -399,8 +399,9 @@ def test_init_from_continues_a_model_and_checks_it_fits(tmp_path, capsys):
     assert "its architecture is lstm, not --arch gru" in capsys.readouterr().err
     stars = write_csv(tmp_path / "stars.csv", texts, ["1" if l == "negative" else "5" for l in labels])
     assert main(["train", "sentiment", "--arch", "lstm", "--data", str(stars), "--init-from", str(first),
-                 "--out", str(tmp_path / "y"), "--threads", "1"]) == 1
-    assert "labels (negative, positive) differ" in capsys.readouterr().err
+                 "--out", str(tmp_path / "y"), "--epochs", "1", "--threads", "1"]) == 0  # another label set: a fresh head
+    assert "a fresh output layer for 1, 5" in capsys.readouterr().out
+    assert "output layer (labels negative, positive) replaced" in (tmp_path / "y" / "README.md").read_text()
     assert main(["train", "next-word", "--arch", "lstm", "--data", str(data), "--init-from", str(first),
                  "--out", str(tmp_path / "z"), "--threads", "1"]) == 1
     assert "it is a classification model" in capsys.readouterr().err
