@@ -6,9 +6,9 @@ clause after "but" decides, and intensifiers. Every case has an expected polarit
 passes a case when its most likely polar label is the expected one (for a three-class model, the more likely of
 negative and positive).
 
-These templates were written before any model trained for issue 14 was measured, and they are never trained on:
-the training augmentation of ``scripts/make_models.py`` uses different frames and different words
-(``TRAINING_*`` there), and a test checks that no case sentence occurs in it.
+These templates were written before any model trained for issue 14 was measured, and no shipped model was trained
+on them. Training data augmented with templated sentences (not written yet) must use other frames and words, and
+a test must then check that no case sentence occurs in it.
 """
 
 from __future__ import annotations
