@@ -120,6 +120,12 @@ class TextTokenizer:
             raise
         except Exception as exc:  # tokenizers raises a bare Exception on malformed JSON
             raise BundleError(f"{path}: not a valid tokenizer.json ({exc})", path=path) from exc
+        except BaseException as exc:  # a Rust panic on garbage data is pyo3's PanicException, a BaseException
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise BundleError(f"{path}: not a valid tokenizer.json (the tokenizer library failed: {reason})",
+                              path=path) from None
 
     def save(self, path: Path | str) -> None:
         self._tok.save(str(path))

@@ -83,3 +83,18 @@ def test_non_finite_weights_are_refused_at_load(tmp_path, value):
     engine = Engine(device="cpu", registry=Registry.discover([bundle], shipped=False, user=False))
     with pytest.raises(BundleError, match="NaN or infinite"):
         engine.load("m")
+
+
+def test_a_tokenizer_library_panic_is_a_bundle_error(tmp_path, monkeypatch):
+    """tokenizers reports a Rust panic as pyo3's PanicException, a BaseException that slipped past every handler."""
+    import sentido.engine.tokenization as tokenization
+
+    class PanicException(BaseException):
+        pass
+
+    def panic(path):
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(tokenization.Tokenizer, "from_file", staticmethod(panic))
+    with pytest.raises(BundleError, match="tokenizer library failed: called"):
+        tokenization.TextTokenizer.from_file(tmp_path / "tokenizer.json")
