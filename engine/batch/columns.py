@@ -105,7 +105,8 @@ def score_columns(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[
     return [column_stats(name, [r[i] if i < len(r) else None for r in rows]) for i, name in enumerate(header)]
 
 
-def _warning(stats: ColumnStats | None) -> str | None:
+def column_warning(stats: ColumnStats | None) -> str | None:
+    """Why ``stats``' column may not be the text (ID-like, very short), or ``None``."""
     if stats is None or not stats.filled:
         return None
     if stats.id_like:
@@ -124,14 +125,14 @@ def choose_text_column(header: Sequence[str], rows: Sequence[Sequence[Any]], wan
     if wanted is not None:
         if wanted not in header:
             raise SkipFile(f"no column {wanted!r} (columns: {', '.join(header) or 'none'})")
-        return ColumnChoice(wanted, stats, _warning(stats[header.index(wanted)]), automatic=False)
+        return ColumnChoice(wanted, stats, column_warning(stats[header.index(wanted)]), automatic=False)
     if header and not rows:
         return ColumnChoice(next((h for h in header if h.lower() == "text"), header[0]), stats)
     best = max(stats, key=lambda s: (s.score, s.name.lower() == "text"), default=None)
     if best is None or best.score <= 0:
         raise SkipFile(f"no text column found (columns: {', '.join(header) or 'none'}); "
                        "name one with the text column option")
-    return ColumnChoice(best.name, stats, _warning(best))
+    return ColumnChoice(best.name, stats, column_warning(best))
 
 
 def is_table(path: Path | str) -> bool:
