@@ -40,21 +40,38 @@ def format_duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
-def _first_table_columns(engine, inputs: list[str]) -> list[str]:
-    from sentido.engine.batch import list_inputs, peek_columns
+def _table_columns(engine, inputs: list[str], limit: int = 50) -> tuple[list[str], list[dict]]:
+    """(every column of the tables among ``inputs``, in order of appearance; one entry per table, the first
+    ``limit``: its path, columns, automatic text column and its warning, or why it has none). The automatic
+    column comes from the engine's own rule (``engine.batch.columns``), the one a run uses."""
+    from sentido.engine.batch import list_inputs
+    from sentido.engine.batch.columns import choose_text_column, column_warning, is_table, score_columns, table_head
+    from sentido.engine.batch.readers import SkipFile, format_of
 
     try:
         files = list_inputs(inputs, True)
     except SentidoError:
-        return []
+        return [], []
+    union: dict[str, None] = {}
+    tables = []
     for path in files[:200]:
-        name = path.name.lower()
-        if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson", ".csv.gz", ".tsv.gz", ".jsonl.gz", ".ndjson.gz")):
-            try:
-                return peek_columns(path)
-            except SentidoError:
-                continue
-    return []
+        if not is_table(path) or not format_of(path):  # Parquet is not a batch input yet
+            continue
+        if len(tables) >= limit:
+            break
+        entry = {"path": str(path), "columns": [], "column": None, "warning": None, "error": None, "warnings": {}}
+        try:
+            header, rows = table_head(path)
+            entry["columns"] = header
+            union.update(dict.fromkeys(header))
+            if header:
+                choice = choose_text_column(header, rows)
+                entry["column"], entry["warning"] = choice.column, choice.warning
+            entry["warnings"] = {c.name: column_warning(c) for c in score_columns(header, rows)}
+        except SkipFile as exc:
+            entry["error"] = str(exc)
+        tables.append(entry)
+    return list(union), tables
 
 
 class BatchView(QWidget):
@@ -70,6 +87,8 @@ class BatchView(QWidget):
         self.state = None
         self.summary = None
         self._started_at = 0.0
+        self.tables: list[dict] = []  # per table input: its columns and automatic text column (_table_columns)
+        self._drop_stale_column = False
         self.setAcceptDrops(True)
         self._build()
         self._poll = QTimer(self, interval=200)
@@ -122,6 +141,12 @@ class BatchView(QWidget):
         self.column_combo.setToolTip(self.tr("Which CSV column or JSONL field holds the text"))
         self.column_combo.addItem(self.tr("(automatic)"), None)
         form.addRow(self.tr("Text column"), self.column_combo)
+        self.column_choice = QLabel("")
+        self.column_choice.setObjectName("text-column-choice")
+        self.column_choice.setWordWrap(True)
+        self.column_choice.setToolTip(self.tr("The column each table is read from; choose another above"))
+        self.column_combo.currentIndexChanged.connect(self._show_column_choice)
+        form.addRow("", self.column_choice)
         self.per_line = QCheckBox(self.tr("One text per line in .txt files"))
         self.per_line.setToolTip(self.tr("Otherwise each .txt file is one document"))
         form.addRow("", self.per_line)
@@ -257,7 +282,7 @@ class BatchView(QWidget):
             return
         for item in self.inputs.selectedItems():
             self.inputs.takeItem(self.inputs.row(item))
-        self._refresh_columns()
+        self._refresh_columns(removed=True)
 
     def add_example(self) -> None:
         from sentido.engine.paths import resources_dir
@@ -295,16 +320,24 @@ class BatchView(QWidget):
         if text:
             self.output_edit.setText(str(Path(text).with_suffix(self.format_combo.currentData())))
 
-    def _refresh_columns(self) -> None:
-        """Offer the columns of the first CSV/JSONL input (its first rows only), found on a worker: listing a
-        big folder takes time."""
+    def _refresh_columns(self, removed: bool = False) -> None:
+        """Offer the columns of the CSV/JSONL inputs and show the column each is read from (their first rows
+        only), found on a worker: listing a big folder takes time. After a removal, a column choice that no
+        remaining table has is dropped."""
+        if removed:
+            self._drop_stale_column = True
         if not self.facade.is_ready:
             return
-        self.facade.run(_first_table_columns, self.input_paths(), on_done=self._show_columns,
-                        on_error=lambda exc: self._show_columns([]), key="columns", lane=self.facade.background_lane)
+        self.facade.run(_table_columns, self.input_paths(), on_done=self._show_columns,
+                        on_error=lambda exc: self._show_columns(([], [])), key="columns", lane=self.facade.background_lane)
 
-    def _show_columns(self, columns: list[str]) -> None:
+    def _show_columns(self, found: tuple[list[str], list[dict]]) -> None:
+        columns, self.tables = found
         current = self.column_combo.currentData()
+        if self._drop_stale_column and current not in columns:
+            current = None  # its file is gone
+        self._drop_stale_column = False
+        self.column_combo.blockSignals(True)
         self.column_combo.clear()
         self.column_combo.addItem(self.tr("(automatic)"), None)
         for column in columns:
@@ -314,7 +347,35 @@ class BatchView(QWidget):
             self.column_combo.addItem(current, current)
             index = self.column_combo.count() - 1
         self.column_combo.setCurrentIndex(max(0, index))
+        self.column_combo.blockSignals(False)
+        self._show_column_choice()
         self.columns_did_change.emit(list(columns))
+
+    def text_columns(self) -> dict[str, str | None]:
+        """The column each listed table will be read from (``None``: it has none, or lacks the named one)."""
+        named = self.column_combo.currentData()
+        return {t["path"]: (named if named in t["columns"] else None) if named else t["column"]
+                for t in self.tables}
+
+    def _show_column_choice(self) -> None:
+        named = self.column_combo.currentData()
+        lines = []
+        for table in self.tables:
+            name = self._short_name(table["path"])
+            if table["error"] and not named:
+                lines.append(self.tr("%1: no text column (%2)").replace("%1", name).replace("%2", table["error"]))
+            elif named and named not in table["columns"]:
+                lines.append(self.tr("%1: has no column %2; it will be skipped").replace("%1", name).replace("%2", repr(named)))
+            else:
+                if named:
+                    line, warning = self.tr("%1: %2 (chosen by you)").replace("%1", name).replace("%2", named), table["warnings"].get(named)
+                else:
+                    line = self.tr("%1: %2 (automatic: longest prose)").replace("%1", name).replace("%2", table["column"] or "—")
+                    warning = table["warning"]
+                if warning:
+                    line += " — " + self.tr("warning: %1").replace("%1", warning)
+                lines.append(line)
+        self.column_choice.setText("\n".join(lines))
 
     def set_text_column(self, name: str | None) -> None:
         index = self.column_combo.findData(name)

@@ -266,6 +266,10 @@
         <translation>Columna de texto</translation>
     </message>
     <message>
+        <source>The column each table is read from; choose another above</source>
+        <translation>La columna de la que se lee cada tabla; elija otra arriba</translation>
+    </message>
+    <message>
         <source>One text per line in .txt files</source>
         <translation>Un texto por línea en archivos .txt</translation>
     </message>
@@ -416,6 +420,26 @@
     <message>
         <source>Results (*%1)</source>
         <translation>Resultados (*%1)</translation>
+    </message>
+    <message>
+        <source>%1: no text column (%2)</source>
+        <translation>%1: sin columna de texto (%2)</translation>
+    </message>
+    <message>
+        <source>%1: has no column %2; it will be skipped</source>
+        <translation>%1: no tiene la columna %2; se omitirá</translation>
+    </message>
+    <message>
+        <source>%1: %2 (chosen by you)</source>
+        <translation>%1: %2 (elegida por usted)</translation>
+    </message>
+    <message>
+        <source>%1: %2 (automatic: longest prose)</source>
+        <translation>%1: %2 (automática: el texto más largo)</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>aviso: %1</translation>
     </message>
     <message>
         <source>Add at least one file or folder.</source>

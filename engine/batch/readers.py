@@ -273,21 +273,10 @@ def _csv_reader(source: TextSource, fmt: str):
 
 
 def choose_column(header: Sequence[str], wanted: str | None, rows: Sequence[Sequence[Any]] = ()) -> str:
-    """The text column: ``wanted``; else ``text`` (any case); else the first column whose values are not numbers."""
-    if wanted is not None:
-        if wanted not in header:
-            raise SkipFile(f"no column {wanted!r} (columns: {', '.join(header) or 'none'})")
-        return wanted
-    for name in header:
-        if name.lower() == "text":
-            return name
-    for index, name in enumerate(header):
-        values = [r[index] for r in rows if index < len(r) and r[index] not in ("", None)]
-        if values and all(isinstance(v, str) and not _is_number(v) for v in values):
-            return name
-    if header and not rows:
-        return header[0]
-    raise SkipFile(f"no text column found (columns: {', '.join(header) or 'none'}); name one with the text column option")
+    """The text column: ``wanted``; else the column that holds prose (``columns.choose_text_column``)."""
+    from sentido.engine.batch.columns import choose_text_column
+
+    return choose_text_column(header, rows, wanted).column
 
 
 def _is_number(value: str) -> bool:
@@ -327,7 +316,7 @@ def read_csv(source: TextSource, fmt: str, text_column: str | None) -> Iterator[
     head: list = []  # the first records decide the text column when none is named; then the rest streams
     for item in records:
         head.append(item)
-        if len(head) >= 20:
+        if len(head) >= 200:  # columns.SAMPLE_ROWS
             break
     column = choose_column(header, text_column, [r[2] for r in head if not isinstance(r, RowProblem)])
     index = header.index(column)

@@ -27,6 +27,7 @@ from typing import Any
 import torch
 
 from sentido.engine.batch.analysis import classify, prepare_model, token_ids
+from sentido.engine.batch.columns import auto_text_column
 from sentido.engine.batch.readers import (
     STDIN, Document, RowProblem, SkipFile, format_of, list_inputs, open_source, peek_columns, read_documents,
 )
@@ -42,7 +43,7 @@ MAX_CHUNK_CHARS = 8 << 20  # of all the input's columns: a chunk is in memory a 
 
 @dataclass
 class BatchOptions:
-    text_column: str | None = None  # CSV/TSV column or JSONL field; None: "text" if present, else the first text column
+    text_column: str | None = None  # CSV/TSV column or JSONL field; None: the column holding prose (columns.py)
     per_line: bool = False  # .txt/.md: one document per non-blank line instead of one per file
     recursive: bool = True  # look inside sub-folders
     batch_size: int = 64  # texts per forward pass
@@ -185,8 +186,11 @@ class _Reader:
                 if not fmt:
                     raise SkipFile(f"not a supported file type ({path.suffix or 'no suffix'}); Sentido reads "
                                    ".txt .md .csv .tsv .jsonl, optionally gzipped")
+                column = self.options.text_column
+                if column is None and fmt in ("csv", "tsv", "jsonl"):
+                    column = auto_text_column(path)  # the same rule as the CLI's and the Batch view's report
                 self.source = open_source(path, fmt)
-                items = read_documents(self.source, fmt, self.options.text_column, self.options.per_line)
+                items = read_documents(self.source, fmt, column, self.options.per_line)
                 for number, item in enumerate(items, 1):
                     if index == first and number <= skip:
                         continue  # done before the interruption

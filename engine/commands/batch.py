@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for standard input")
     p.add_argument("--model", default=None, help="model name, or several separated by commas (default: the best sentiment model)")
     p.add_argument("--output", "-o", required=True, metavar="FILE", help="results file: .csv, .jsonl or .parquet")
-    p.add_argument("--text-column", default=None, metavar="COL", help="CSV/TSV column or JSONL field with the text (default: text, else the first text column)")
+    p.add_argument("--text-column", default=None, metavar="COL", help="CSV/TSV column or JSONL field with the text (default: the column holding the longest prose, printed per file)")
     p.add_argument("--per-line", action="store_true", help=".txt/.md files: one document per line")
     p.add_argument("--recursive", action=argparse.BooleanOptionalAction, default=True, help="look inside sub-folders (default: yes)")
     p.add_argument("--batch-size", type=int, default=64, help="texts per forward pass (default 64)")
@@ -86,6 +86,8 @@ def cmd_batch(args) -> int:
     options = BatchOptions(text_column=args.text_column, per_line=args.per_line, recursive=args.recursive,
                            batch_size=args.batch_size, quantize=args.quantize, half=args.half, resume=args.resume,
                            threads=args.threads)
+    if not args.quiet:
+        report_text_columns(args.paths, args.text_column, args.recursive)
     bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
     state = ProgressState(on_update=bar)
 
@@ -116,6 +118,32 @@ def cmd_batch(args) -> int:
             return 1
         print("sentido: warning: the input holds no documents (an empty file, or a header with no rows)", file=sys.stderr)
     return 0
+
+
+def report_text_columns(paths, wanted: str | None, recursive: bool, limit: int = 20, out=None) -> None:
+    """Print, before the run, the text column each table (the first ``limit``) will be read from, by the rule
+    the run itself uses (``engine.batch.columns``), with its warning. Unreadable tables are left to the run."""
+    from sentido.engine.batch import list_inputs
+    from sentido.engine.batch.columns import text_column_of
+    from sentido.engine.batch.readers import SkipFile, format_of
+
+    out = out or sys.stderr
+    try:
+        tables = [p for p in list_inputs(paths, recursive) if format_of(p) in ("csv", "tsv", "jsonl")]
+    except InputError:
+        return  # the run reports a missing path
+    for path in tables[:limit]:
+        try:
+            choice = text_column_of(path, wanted)
+        except SkipFile:
+            continue  # the run skips it and says why
+        how = ("chosen: longest prose; use --text-column to change" if choice.automatic
+               else "named with --text-column")
+        print(f"{path}: text column {choice.column!r} ({how})", file=out)
+        if choice.warning:
+            print(f"{path}: warning: {choice.warning}", file=out)
+    if len(tables) > limit:
+        print(f"... and {len(tables) - limit} more table(s), each read by the same rule", file=out)
 
 
 def _report(summary) -> None:

@@ -134,3 +134,29 @@ def test_delete_removes_inputs_and_escape_cancels(qtbot, window, tmp_path):
     view.cancel = lambda: cancelled.append(True)  # what Esc triggers, without a run to stop
     qtbot.keyClick(view.inputs, Qt.Key.Key_Escape)
     assert cancelled == [True]
+
+
+def test_the_feedback_csv_shows_its_comment_column_and_a_removed_files_choice_is_dropped(qtbot, window, tmp_path):
+    from tests.engine.test_columns import write_feedback_csv
+
+    survey, codes = tmp_path / "survey.csv", tmp_path / "codes.jsonl"
+    write_feedback_csv(survey)
+    codes.write_text("".join(f'{{"ref": "A-{i:04d}", "n": {i}}}\n' for i in range(20)), encoding="utf-8")
+    view = window.batch
+    window.tabs.setCurrentWidget(view)
+    with qtbot.waitSignal(view.columns_did_change, timeout=10_000) as columns:
+        view.add_inputs([survey, codes])
+    assert columns.args[0] == ["id", "customer", "comment", "rating", "ref", "n"]  # every table's columns offered
+    assert view.text_columns() == {str(survey): "comment", str(codes): "ref"}
+    shown = view.column_choice.text().splitlines()
+    assert shown[0] == "survey.csv: comment (automatic: longest prose)"
+    assert shown[1].startswith("codes.jsonl: ref (automatic: longest prose) — warning:") and "looks like an ID" in shown[1]
+    view.set_text_column("ref")  # a choice that only the second file has
+    assert view.text_columns() == {str(survey): None, str(codes): "ref"}
+    assert "survey.csv: has no column 'ref'" in view.column_choice.text()
+    view.inputs.item(1).setSelected(True)
+    with qtbot.waitSignal(view.columns_did_change, timeout=10_000):
+        view.remove_selected_inputs()
+    assert view.column_combo.currentData() is None  # the choice left with its file
+    assert view.text_columns() == {str(survey): "comment"}
+    assert view.column_choice.text() == "survey.csv: comment (automatic: longest prose)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
@@ -73,3 +74,26 @@ def test_progress_bar_draws_fraction_throughput_and_eta(monkeypatch):
     bar(state)
     line = stream.getvalue()
     assert line.startswith("\r[##########..........]  50% 1,234 docs  456 docs/s ETA 0:01:15  file 1/3 reviews.csv")
+
+
+def test_batch_prints_the_text_column_of_each_table_and_uses_it(plugin, tmp_path, capsys):
+    from tests.engine.test_columns import write_feedback_csv
+
+    survey = tmp_path / "survey.csv"
+    write_feedback_csv(survey, rows=300)
+    (tmp_path / "codes.csv").write_text("ref\n" + "".join(f"A-{i:04d}\n" for i in range(10)))
+    code = cli(plugin, str(survey), str(tmp_path / "codes.csv"), "--model", "tiny-lstm-cls", "-o", str(tmp_path / "out.csv"))
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"{survey}: text column 'comment' (chosen: longest prose; use --text-column to change)" in err
+    assert "codes.csv: text column 'ref'" in err and "codes.csv: warning: column 'ref' looks like an ID" in err
+    def results(name):
+        with open(tmp_path / name, newline="", encoding="utf-8") as handle:
+            return [(r["row"], r["label"], r["score"], r["tokens"]) for r in csv.DictReader(handle) if r["source"] == str(survey)]
+
+    assert cli(plugin, str(survey), "--model", "tiny-lstm-cls", "-o", str(tmp_path / "comment.csv"),
+               "--text-column", "comment", "-q") == 0
+    code = cli(plugin, str(survey), "--model", "tiny-lstm-cls", "-o", str(tmp_path / "customer.csv"), "--text-column", "customer")
+    assert code == 0 and "text column 'customer' (named with --text-column)" in capsys.readouterr().err
+    assert len(results("out.csv")) == 300
+    assert results("out.csv") == results("comment.csv") != results("customer.csv")  # the run read the comments
