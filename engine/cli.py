@@ -46,13 +46,22 @@ def print_json(data: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Library code reports through `logging`; the command line shows those records as one line each on stderr.
+    logging.basicConfig(format="sentido: %(levelname)s: %(message)s", level=logging.DEBUG if args.debug else logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except CancelledError:
         print("sentido: cancelled", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `sentido ... | head`: the reader has gone; stop quietly, as other tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except KeyboardInterrupt:
         print("sentido: interrupted", file=sys.stderr)
         return 130
