@@ -73,7 +73,7 @@ step "sentido --help / --version / info"
 "$BIN/sentido" --help > /dev/null
 "$BIN/sentido" --version
 "$BIN/python" -m sentido --version
-#INFO "$BIN/sentido" info
+"$BIN/sentido" info
 
 step "sentido models"
 "$BIN/sentido" models
@@ -81,6 +81,7 @@ step "sentido models"
 
 step "sentido analyze / next / continue"
 "$BIN/sentido" analyze "A wonderful, moving film."
+"$BIN/sentido" analyze "Dull." --device cpu  # a global option after the command
 "$BIN/sentido" analyze --json "x" > analyze.json
 "$BIN/python" -c "import json; d = json.load(open('analyze.json')); assert d, d"
 "$BIN/sentido" next "the"
@@ -104,6 +105,13 @@ words = engine.next_words("the", k=3)
 assert len(words) == 3, words
 print(result.label, f"{result.confidence:.2f};", [w.word for w in words])
 PY
+
+if "$BIN/python" -c "import mypy" 2>/dev/null; then
+    step "mypy sees the installed package's types (py.typed)"
+    printf 'from sentido.engine import Engine\nresults = Engine().analyze(["x"])\nreveal_type(results)\n' > user.py
+    "$BIN/python" -m mypy --follow-imports=silent --ignore-missing-imports user.py | tee mypy.out || true
+    grep -Eq 'Revealed type is "(builtins\.)?list\[sentido\.engine\.inference\.Analysis\]"' mypy.out
+fi
 
 if "$BIN/python" -c "import PySide6" 2>/dev/null; then
     step "sentido-gui: the window comes up offscreen and the engine starts behind it"
