@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 import traceback
 from typing import Any
@@ -107,14 +108,37 @@ def _silence_stdout() -> None:
         pass
 
 
-def _main(argv: list[str] | None) -> int:
-    import logging
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (not the one at set-up: tests and hosts swap it)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def _log_to_stderr(level: int) -> None:
+    logger = logging.getLogger("sentido")
+    logger.setLevel(level)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):  # main() may run many times in one process
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("sentido: %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _merge_late_global_options(args)
     # Library code reports through `logging`; the command line shows those records as one line each on stderr.
-    logging.basicConfig(format="sentido: %(levelname)s: %(message)s", level=logging.DEBUG if args.debug else logging.WARNING)
+    _log_to_stderr(logging.DEBUG if args.debug else logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except CancelledError:
