@@ -69,7 +69,10 @@ def _add_late_global_options(command: argparse.ArgumentParser) -> None:
     for flags, options in GLOBAL_OPTIONS:
         if any(flag in command._option_string_actions for flag in flags):
             continue  # the command has an option of its own by that name
-        late = {**options, "default": argparse.SUPPRESS, "dest": "late_" + flags[0].lstrip("-").replace("-", "_")}
+        name = flags[0].lstrip("-").replace("-", "_")
+        late = {**options, "default": argparse.SUPPRESS, "dest": "late_" + name}
+        if options.get("action") not in ("store_true", "store_false"):
+            late.setdefault("metavar", name.upper())
         group.add_argument(*flags, **late)
 
 

@@ -195,3 +195,12 @@ def test_a_closed_pipe_ends_quietly(command, tmp_path):
     process.stdout.close()  # before the command has written anything (it is still importing)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0 and err == b"", err.decode()
+
+
+def test_every_command_help_lists_the_global_options(capsys):
+    from sentido.engine.cli import _command_parsers, build_parser
+
+    for command in _command_parsers(build_parser()):
+        text = command.format_help()
+        assert "global options (also accepted before the command)" in text, command.prog
+        assert "--device DEVICE" in text and "--plugin-path PATH" in text and "--debug" in text, command.prog
