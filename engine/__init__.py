@@ -8,6 +8,8 @@ Never imports PySide6 or ``sentido.desktop``; usable from scripts, notebooks, th
 'positive'
 """
 
+from typing import TYPE_CHECKING
+
 from sentido.engine.errors import (
     BundleError,
     CancelledError,
@@ -31,7 +33,11 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
+if TYPE_CHECKING:  # type checkers see the real class; at run time the lazy __getattr__ below imports it
+    from sentido.engine.api import Engine
+
+
+def __getattr__(name: str):
     # The Engine pulls in torch; keep `import sentido.engine` cheap for tools that only read manifests.
     if name == "Engine":
         from sentido.engine.api import Engine

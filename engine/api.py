@@ -16,23 +16,12 @@ from pathlib import Path
 
 import torch
 
+from sentido.engine import catalogue
 from sentido.engine.bundle import load_bundle
 from sentido.engine.device import DeviceChoice, choose_device
-from sentido.engine.errors import InputError, PluginError
+from sentido.engine.errors import InputError
 from sentido.engine.inference import Analysis, Continuation, IncrementalSession, LoadedModel, WordCandidate
-from sentido.engine.registry import BUILTIN, PACKAGE, SHIPPED, ModelEntry, Plugin, Registry
-
-TASK_ALIASES = {"sentiment": "classification", "classification": "classification",
-                "next-word": "language-model", "language-model": "language-model"}
-
-
-def _better(entry: ModelEntry) -> tuple:
-    headline = entry.headline
-    if headline is None:
-        return (0, 0.0)
-    key, value = headline
-    lower_is_better = "perplexity" in key or "loss" in key or "error" in key
-    return (1, -value if lower_is_better else value)
+from sentido.engine.registry import ModelEntry, Plugin, Registry
 
 
 class Engine:
@@ -70,25 +59,11 @@ class Engine:
         return list(self.registry.plugins)
 
     def models(self, task: str | None = None) -> list[ModelEntry]:
-        task = TASK_ALIASES.get(task, task) if task else None
-        return sorted(self.registry.models(task), key=lambda m: m.name)
+        return catalogue.models(self.registry, task)
 
     def default_model(self, task: str, language: str | None = None) -> str:
         """The best model of ``task`` by its headline metric, preferring English when no language is given."""
-        task = TASK_ALIASES.get(task, task)
-        candidates = self.registry.models(task)
-        if not candidates:
-            raise PluginError(f"no {task} model is installed; train one with `sentido train` or load a plugin")
-        wanted = language or "en"
-        preferred = [m for m in candidates if m.spec.language == wanted] or candidates
-        if task == "classification":  # analyze means sentiment: prefer polarity models over, say, emotions
-            polar = [m for m in preferred if {"negative", "positive"} <= {label.lower() for label in m.spec.labels}]
-            preferred = polar or preferred
-        # A manifest's metrics are the plugin's own claim: they rank models shipped with Sentido or installed as a
-        # package, but never put a model from the user's plugin folder or a path ahead of those. Such a model is the
-        # default only when nothing else does the task (or when the user names it with --model).
-        vetted = [m for m in preferred if m.plugin.source in (BUILTIN, PACKAGE, SHIPPED)]
-        return max(vetted or preferred, key=lambda m: (_better(m), m.name)).name
+        return catalogue.default_model(self.registry, task, language)
 
     # -- loading --------------------------------------------------------------------------------------------
     def load(self, name: str | None = None, task: str = "classification") -> LoadedModel:

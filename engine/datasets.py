@@ -7,6 +7,7 @@ file, the line and what was expected, so a training run never starts on data it 
 from __future__ import annotations
 
 import csv
+import logging
 import random
 import sys
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,8 @@ from typing import TextIO
 
 from sentido.engine.batch.readers import MAX_DOCUMENT_BYTES, SkipFile, TextSource
 from sentido.engine.errors import InputError
+
+log = logging.getLogger(__name__)
 
 # One process-wide CSV field limit, the batch reader's (long reviews exceed the 128 KiB default).
 csv.field_size_limit(MAX_DOCUMENT_BYTES)
@@ -68,7 +71,7 @@ def open_text(path: Path | str) -> Iterator[TextIO]:
     finally:
         source.finish()
         for warning in source.warnings:
-            print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
+            log.warning("%s: %s", path, warning)
 
 
 def _base_name(path: Path) -> str:

@@ -26,6 +26,19 @@ VECTORS_FILE = "vectors.bin"
 INFO_FILE = "vectors.json"
 
 
+def require_gensim() -> Any:
+    """gensim, or an error that says how to get it: word vectors are an optional feature (``sentido[embeddings]``),
+    so a plain install does not pull gensim and scipy (about 170 MB) for people who never train vectors."""
+    try:
+        import gensim
+    except ImportError:
+        raise InputError(
+            "word vectors need gensim, which is not installed: pip install 'sentido[embeddings]' "
+            "(used by `sentido embeddings train`, `sentido train --embeddings` and word-vector files)"
+        ) from None
+    return gensim
+
+
 class WordSplitter:
     """Sentido's word rules (the tokenizers' normaliser and pre-tokeniser) compiled once, for large corpora."""
 
@@ -73,6 +86,7 @@ def train_vectors(
 
     fastText additionally writes ``out_dir/fasttext.bin`` (Facebook format, keeps the sub-word n-grams).
     """
+    require_gensim()
     from gensim.models import FastText, Word2Vec
     from gensim.models.fasttext import save_facebook_model
 
@@ -118,6 +132,7 @@ def _looks_binary(path: Path) -> bool:
 
 
 def _has_header(path: Path) -> bool:
+    require_gensim()
     from gensim import utils
 
     with utils.open(str(path), "rb") as handle:
@@ -127,6 +142,7 @@ def _has_header(path: Path) -> bool:
 
 def load_vectors(path: Path | str) -> Any:
     """Read word vectors (gensim ``KeyedVectors``) from any supported file or a ``sentido embeddings`` folder."""
+    require_gensim()
     from gensim.models import KeyedVectors
     from gensim.models.fasttext import load_facebook_vectors
 

@@ -583,6 +583,9 @@ def model_vectors(model: LoadedModel) -> VectorSpace:
 def detect_vector_format(path: Path) -> str:
     """fastText ``.bin`` by its magic number; otherwise binary word2vec, or text with (word2vec) or without
     (GloVe) the ``count dimensions`` header line."""
+    from sentido.engine.embeddings import require_gensim
+
+    require_gensim()
     from gensim import utils
 
     with open(path, "rb") as handle:
@@ -606,6 +609,9 @@ def detect_vector_format(path: Path) -> str:
 def load_word_vectors(path: Path | str, *, format: str = "auto", limit: int | None = None) -> VectorSpace:
     """Read a word-vector file with gensim (never unpickling): word2vec text or binary, GloVe text (no header),
     fastText ``.vec`` (word2vec text) or ``.bin``. ``limit`` keeps the first (most frequent) words only."""
+    from sentido.engine.embeddings import require_gensim
+
+    require_gensim()
     from gensim.models import KeyedVectors
     from gensim.models.fasttext import load_facebook_vectors
 

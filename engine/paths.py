@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -51,4 +52,9 @@ def resources_dir() -> Path:
 
 
 def shipped_models_dir() -> Path:
+    """The trained model bundles: the installed ``sentido-models`` distribution (its ``sentido_models`` package
+    folder, found without importing anything), else ``resources/models`` of a checkout."""
+    spec = importlib.util.find_spec("sentido_models")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     return resources_dir() / "models"

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from sentido.engine import paths
-from sentido.engine.commands.common import make_engine
 from sentido.engine.errors import PluginError, SentidoError
 from sentido.engine.manifest import read_manifest
 from sentido.engine.registry import Registry, extract_zip, format_size, validate_plugin
@@ -146,15 +145,18 @@ def cmd_remove(args) -> int:
 
 
 def cmd_models(args) -> int:
-    engine = make_engine(args)
+    # Manifests only: listing models never imports torch or any model code (fast, and works without a GPU stack).
+    from sentido.engine import catalogue
+
+    registry = Registry.discover(args.plugin_path)
     rows = []
     defaults = {}
     for task in ("classification", "language-model"):
         try:
-            defaults[task] = engine.default_model(task)
+            defaults[task] = catalogue.default_model(registry, task)
         except SentidoError:
             pass
-    for m in engine.models():
+    for m in catalogue.models(registry):
         headline = m.headline
         rows.append({
             "name": m.name, "task": m.spec.task, "language": m.spec.language, "architecture": m.spec.architecture,

@@ -134,3 +134,73 @@ def test_code_plugin_install_needs_trust(capsys, tmp_path):
 def test_console_script_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sentido.engine.cli", "plugins", "list"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "sentido-lstm" in result.stdout
+
+
+def test_global_options_work_after_the_command(capsys, models, tmp_path):
+    # --plugin-path on both sides of the command: every path counts (here one model before, one after).
+    code, out, _ = run(capsys, "--plugin-path", models[0], "models", "--plugin-path", models[1], "--json")
+    assert code == 0 and {m["name"] for m in json.loads(out)} == {"cls", "lm"}
+    code, out, _ = run(capsys, *with_models(models, "analyze", "I", "loved", "it", "--device", "cpu", "--json"))
+    assert code == 0 and json.loads(out)["model"] == "cls"
+    # After the command, the option means the same as before it: a device that is not there fails the same way.
+    code, _, err = run(capsys, *with_models(models, "analyze", "hi", "--device", "cuda:7"))
+    assert code == 1 and "not available" in err
+    code, _, err = run(capsys, *with_models(models, "analyze", "hi", "--model", "nope", "--debug"))
+    assert code == 1 and "Traceback" in err
+    # Nested commands take them too, and the value given before the command stays when none is given after.
+    code, out, _ = run(capsys, "--plugin-path", models[0], "plugins", "list", "--json")
+    assert code == 0 and "cls" in {p["name"] for p in json.loads(out)}
+    code, _, err = run(capsys, "--device", "cuda:7", "analyze", "hi", "--plugin-path", models[0])
+    assert code == 1 and "not available" in err
+
+
+def test_info_shows_versions_device_and_plugins(capsys, models):
+    import platform
+
+    from sentido.engine import __version__
+
+    code, out, _ = run(capsys, *with_models(models, "info", "--device", "cpu", "--json"))
+    assert code == 0
+    data = json.loads(out)
+    assert data["sentido"] == __version__ and data["python"]["version"] == platform.python_version()
+    assert data["device"]["device"] == "cpu" and data["device"]["reason"]
+    assert data["plugin_folders"]["plugin_path"] == models
+    assert data["plugin_folders"]["user"].endswith("plugins")
+    assert {"sentido-lstm", "cls", "lm"} <= {p["name"] for p in data["plugins"]}
+    code, out, _ = run(capsys, *with_models(models, "info"))
+    assert code == 0 and f"sentido   {__version__}" in out and "device    " in out and "cls" in out
+
+
+def _fresh_python(code: str, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("command", [["models"], ["models", "--json"], ["plugins", "list"], ["--help"]])
+def test_listing_does_not_import_torch(command, tmp_path):
+    """Manifests are read without torch: `sentido models` answers in a fraction of a second."""
+    done = _fresh_python(
+        "import sys\nfrom sentido.engine.cli import main\n"
+        f"try:\n    code = main({command!r})\nexcept SystemExit as exit:\n    code = exit.code\n"
+        "sys.stdout.flush()\nprint('torch' in sys.modules, code, file=sys.stderr)\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "False 0", done.stderr
+    assert done.stdout.strip()
+
+
+@pytest.mark.parametrize("command", [["plugins", "list", "--json"], ["models"], ["--help"]])
+def test_a_closed_pipe_ends_quietly(command, tmp_path):
+    """`sentido plugins list --json | head -1`: the reader goes away; no error, exit 0."""
+    process = subprocess.Popen([sys.executable, "-m", "sentido", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=tmp_path)
+    process.stdout.close()  # before the command has written anything (it is still importing)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0 and err == b"", err.decode()
+
+
+def test_every_command_help_lists_the_global_options(capsys):
+    from sentido.engine.cli import _command_parsers, build_parser
+
+    for command in _command_parsers(build_parser()):
+        text = command.format_help()
+        assert "global options (also accepted before the command)" in text, command.prog
+        assert "--device DEVICE" in text and "--plugin-path PATH" in text and "--debug" in text, command.prog
