@@ -13,7 +13,6 @@ when the chosen column looks ID-like or very short (fewer than ``SHORT_WORDS`` w
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sentido.engine.batch.readers import (
-    RowProblem, SkipFile, _csv_reader, _lines, _records, format_of, open_source,
+    RowProblem, SkipFile, _csv_reader, _records, format_of, jsonl_head, open_source,
 )
 
 SAMPLE_ROWS = 200  # records per table that decide its text column
@@ -152,19 +151,7 @@ def table_head(path: Path | str, limit: int = SAMPLE_ROWS) -> tuple[list[str], l
     source = open_source(path, fmt)
     try:
         if fmt == "jsonl":
-            names: dict[str, None] = {}
-            records = []
-            for line in _lines(source):
-                if len(records) >= limit:
-                    break
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict):
-                    names.update(dict.fromkeys(record))
-                    records.append(record)
-            header = list(names)
+            header, records = jsonl_head(source, limit)
             return header, [[r.get(k) for k in header] for r in records]
         reader = _csv_reader(source, fmt)
         try:

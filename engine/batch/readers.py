@@ -371,6 +371,24 @@ def open_source(path: Path, fmt: str) -> TextSource:
     return TextSource(path, newline="" if fmt in ("csv", "tsv") else None)
 
 
+def jsonl_head(source, limit: int) -> tuple[list[str], list[dict]]:
+    """(field names in first-seen order, records) of the first ``limit`` JSON objects of a JSONL source; lines
+    that are not JSON objects are passed over (the run reports them)."""
+    names: dict[str, None] = {}
+    records = []
+    for line in _lines(source):
+        if len(records) >= limit:
+            break
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            names.update(dict.fromkeys(record))
+            records.append(record)
+    return list(names), records
+
+
 def peek_columns(path: Path | str, limit: int = 100) -> list[str]:
     """Column names of a CSV/TSV (its header) or field names of a JSONL (from its first ``limit`` objects).
 
@@ -386,17 +404,7 @@ def peek_columns(path: Path | str, limit: int = 100) -> list[str]:
         raise InputError(f"{path}: {exc}") from None
     try:
         if fmt == "jsonl":
-            names: dict[str, None] = {}
-            for count, line in enumerate(_lines(source)):
-                if count >= limit:
-                    break
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict):
-                    names.update(dict.fromkeys(record))
-            return list(names)
+            return jsonl_head(source, limit)[0]
         try:
             return [h.strip() for h in next(_csv_reader(source, fmt))]
         except (StopIteration, csv.Error):
