@@ -12,6 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from sentido.engine import suggestions
 from sentido.engine.errors import InputError
 from sentido.engine.manifest import ModelSpec
 from sentido.engine.tokenization import TextTokenizer, Token
@@ -116,7 +117,12 @@ class LoadedModel:
         self.labels = list(spec.labels)
         self._valence = torch.tensor(label_valence(spec)) if spec.labels else None
         banned = [tokenizer.pad_id, tokenizer.unk_id]
-        self._banned = torch.tensor(banned, device=device)
+        self._punctuation: Tensor | None = None
+        if spec.task == "language-model":  # corpus markup is never offered nor generated (engine/suggestions.py)
+            vocab = tokenizer.vocab()
+            banned += suggestions.markup_ids(vocab)
+            self._punctuation = torch.tensor(suggestions.punctuation_ids(vocab), dtype=torch.long, device=device)
+        self._banned = torch.tensor(sorted({i for i in banned if i is not None}), dtype=torch.long, device=device)
 
     @property
     def task(self) -> str:
@@ -181,9 +187,11 @@ class LoadedModel:
         ]
 
     # -- language model -------------------------------------------------------------------------------------
-    def _candidates(self, logits: Tensor, k: int) -> list[WordCandidate]:
+    def _candidates(self, logits: Tensor, k: int, prefix: str = "") -> list[WordCandidate]:
         logits = logits.float().clone()
         logits[self._banned] = float("-inf")
+        if self._punctuation is not None and self._punctuation.numel() and suggestions.word_expected(prefix):
+            logits[self._punctuation] = float("-inf")  # a word, not a lone '"', after a full stop or at the start
         if self.tokenizer.eos_id is not None:
             logits[self.tokenizer.eos_id] = float("-inf")
         probs = torch.softmax(logits, dim=-1)
@@ -202,7 +210,8 @@ class LoadedModel:
         self._require("language-model")
         if not 1 <= k <= MAX_SUGGESTIONS:
             raise InputError(f"k must be between 1 and {MAX_SUGGESTIONS}")
-        return self._candidates(self.last_logits(self.tokenizer.encode(context_tail(text)).ids), k)
+        tail = context_tail(text)
+        return self._candidates(self.last_logits(self.tokenizer.encode(tail).ids), k, tail)
 
     @torch.inference_mode()
     def continue_text(
@@ -462,8 +471,8 @@ class IncrementalSession:
         model = self.model
         model._require("language-model")
         if not model.supports_step or not self.ids:
-            return model._candidates(model.last_logits(self.ids), k)
-        return model._candidates(model.module.lm_head(self._features[-1]), k)
+            return model._candidates(model.last_logits(self.ids), k, self.text)
+        return model._candidates(model.module.lm_head(self._features[-1]), k, self.text)
 
 
 _RETOKENIZE_MIN_TOKENS = 256  # shorter texts are simply encoded again

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sentido.engine.commands.common import make_engine, read_texts
+from sentido.engine.uncertainty import DEFAULT_BAND, check_band, is_uncertain, shown_label
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also show which words pushed toward the label, and the score after every word")
     p.add_argument("--explain-method", choices=["auto", "integrated-gradients", "occlusion"], default="auto",
                    help="attribution method for --explain (default: integrated gradients where the model allows)")
+    p.add_argument("--uncertain-band", type=float, default=DEFAULT_BAND, metavar="B",
+                   help=f"call results within B of 50%% mixed/uncertain (default {DEFAULT_BAND}; 0 turns it off)")
     p.set_defaults(func=cmd_analyze)
     p = sub.add_parser("next", help="the k most likely next words")
     p.add_argument("text", nargs="+")
@@ -38,11 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_analyze(args) -> int:
     from sentido.engine.cli import print_json
+    from sentido.engine.inference import label_valence
 
     texts = read_texts(args.text)
     engine = make_engine(args)
     results = engine.analyze(texts, model=args.model)
-    rows = [r.to_dict() for r in results]
+    band, signed = check_band(args.uncertain_band), any(label_valence(engine.load(args.model, "classification").spec))
+    rows = [r.to_dict() | {"uncertain": is_uncertain(r.probabilities, band)} for r in results]
     if args.explain:
         from sentido.engine import explain
 
@@ -55,7 +60,7 @@ def cmd_analyze(args) -> int:
         return 0
     for r, row in zip(results, rows):
         shown = r.text if len(r.text) <= 60 else r.text[:57] + "..."
-        label = r.label or "(no words)"
+        label = shown_label(r.label, r.probabilities, args.uncertain_band, signed)
         print(f"{label:<10} {r.confidence:6.1%}  score {r.score:+.3f}  {shown}")
         if args.explain and r.label:
             tokens = sorted(row["explanation"]["tokens"], key=lambda t: t["attribution"], reverse=True)
